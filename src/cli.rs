@@ -1,0 +1,209 @@
+//! Command-line types. No logic lives here: `config::Config::from_cli` turns these into
+//! validated settings, and each subcommand's `run` in `cmd/` does the work.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "grill", version, about = "An offline mock interviewer for MLOps engineers", long_about = None)]
+pub struct Cli {
+    /// Use the bank in DIR (questions/ and rubrics/) instead of the built-in one [env: GRILL_BANK]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub bank: Option<PathBuf>,
+    /// Where sessions and answers are stored [env: GRILL_DATA_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Config file (default: the platform config dir's grill/config.toml) [env: GRILL_CONFIG]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Never colour the output (NO_COLOR works too)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Say which model and runtime library are used, and how long things take
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Practise questions one at a time in an interactive session (the default)
+    Practice(PracticeArgs),
+    /// A timed mock interview with follow-ups and a scorecard at the end
+    Mock(MockArgs),
+    /// List questions, filtered by topic, tool, level or keywords
+    List(ListArgs),
+    /// Show a question's scenario and metadata
+    Show(ShowArgs),
+    /// Show a question's model answer and rubric
+    Reveal(IdArgs),
+    /// List the topics (skills) and how many questions each has
+    Topics(JsonArgs),
+    /// List the tools and how many questions name each
+    Tools(JsonArgs),
+    /// Inspect or validate a bank
+    #[command(subcommand)]
+    Bank(BankCommand),
+    /// Score an answer to a question against its rubric
+    Score(ScoreArgs),
+    /// Measure the scorer's agreement with human grades on a JSONL file
+    Eval(EvalArgs),
+    /// Fit the score calibration on a graded JSONL file
+    Calibrate(CalibrateArgs),
+    /// List past sessions
+    History(JsonArgs),
+    /// Show a past session as it happened
+    Replay(ReplayArgs),
+    /// Check the bank, the embedding model, the runtime library and the data directory
+    Doctor,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only questions of this topic (see `grill topics`)
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Only questions tagged with this tool (see `grill tools`)
+    #[arg(long)]
+    pub tool: Option<String>,
+    /// Only questions at this level: junior, mid, senior or staff
+    #[arg(long)]
+    pub level: Option<String>,
+    /// Only questions whose title, scenario, tags or answer contain all these words
+    #[arg(long, value_name = "WORDS")]
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct PracticeArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Start with this question
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Number of questions
+    #[arg(long, default_value_t = 4)]
+    pub questions: usize,
+    /// Time limit for the whole interview, in minutes
+    #[arg(long, default_value_t = 40)]
+    pub minutes: u64,
+    /// Carry on with the last interrupted mock interview
+    #[arg(long)]
+    pub resume: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Question id, e.g. q042 or 42
+    pub id: String,
+    /// Also show the model answer and the rubric
+    #[arg(long)]
+    pub reveal: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IdArgs {
+    /// Question id, e.g. q042 or 42
+    pub id: String,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BankCommand {
+    /// Counts by topic, tool and level, and how many questions have answers and rubrics
+    Stats(JsonArgs),
+    /// Check every file of a bank and report each problem with its file and line
+    Validate {
+        /// The bank to check (default: the bank in use)
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Question id, e.g. q042 or 42
+    pub id: String,
+    /// Read the answer from this file; `-` reads standard input
+    #[arg(long, short = 'a', value_name = "FILE")]
+    pub answer_file: Option<PathBuf>,
+    /// Print the scorecard as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// JSONL rows with question_id (or question + reference), answer, score, max_score
+    #[arg(long, value_name = "FILE")]
+    pub dataset: PathBuf,
+    /// Only rows whose `split` field equals this
+    #[arg(long)]
+    pub split: Option<String>,
+    /// Print the figures as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Also write one JSON line per row (prediction, human grade, features) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub rows: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Graded JSONL file to fit on
+    #[arg(long, value_name = "FILE")]
+    pub dataset: PathBuf,
+    /// Only rows whose `split` field equals this
+    #[arg(long)]
+    pub split: Option<String>,
+    /// Where to write the calibration (default: the data directory's calibration.toml)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReplayFormat {
+    Text,
+    Md,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Session id (see `grill history`); `last` for the most recent
+    #[arg(default_value = "last")]
+    pub session: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReplayFormat::Text)]
+    pub format: ReplayFormat,
+    /// Same as --format json
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,57 @@
+//! `grill score ID [--answer-file F | -] [--json]`.
+
+use super::print_json;
+use crate::cli::ScoreArgs;
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::report;
+use crate::ui::{self, Painter};
+use anyhow::{anyhow, bail, Context, Result};
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+/// Read an answer from a file or standard input, rejecting what is not text.
+pub fn read_answer(path: Option<&Path>) -> Result<(String, bool)> {
+    let (bytes, from_stdin) = match path {
+        Some(p) if p != Path::new("-") => (std::fs::read(p).with_context(|| format!("cannot read the answer file {}", p.display()))?, false),
+        _ => {
+            if path.is_none() && std::io::stdin().is_terminal() {
+                bail!("no answer given: pass --answer-file FILE, or pipe the answer in (`grill score q001 - < answer.txt`)");
+            }
+            let mut b = Vec::new();
+            std::io::stdin().read_to_end(&mut b).context("cannot read the answer from standard input")?;
+            (b, true)
+        }
+    };
+    let text = String::from_utf8(bytes).map_err(|e| anyhow!("the answer is not valid UTF-8 text (byte {}); save it as UTF-8 and try again", e.utf8_error().valid_up_to()))?;
+    Ok((text, from_stdin))
+}
+
+/// Keep a copy of an answer that exists nowhere else (typed or piped in) before scoring it.
+pub fn save_answer_copy(cfg: &Config, qid: &str, text: &str) -> Result<std::path::PathBuf> {
+    let dir = cfg.data_dir.join("answers");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {} to save your answer", dir.display()))?;
+    let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    let path = dir.join(format!("{qid}-{stamp}.txt"));
+    std::fs::write(&path, text).with_context(|| format!("cannot save your answer to {}", path.display()))?;
+    Ok(path)
+}
+
+pub fn run(cfg: &Config, args: &ScoreArgs) -> Result<()> {
+    let bank = cfg.load_bank()?;
+    let q = bank.resolve(&args.id).map_err(|e| anyhow!(e))?;
+    let rubric = bank.rubric(&q.id).ok_or_else(|| anyhow!("{} has no rubric yet, so answers to it cannot be scored (`grill list` shows which questions have one)", q.id))?;
+    let (answer, from_stdin) = read_answer(args.answer_file.as_deref())?;
+    if from_stdin {
+        save_answer_copy(cfg, &q.id, &answer)?;
+    }
+    let mut engine = Engine::load(cfg)?;
+    let card = engine.score(q, Some(rubric), &answer)?;
+    if args.json {
+        return print_json(&card);
+    }
+    let p = Painter { color: cfg.color };
+    println!("{} {}\n", p.bold(&q.id), p.bold(&q.title));
+    print!("{}", report::scorecard::render(&card, p, ui::width()));
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Settings from flags, environment variables and the config file, decided in one place.
+//! Precedence: flag, then environment variable, then config file, then the default.
+
+use crate::cli::Cli;
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// The validated settings every command runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// A bank on disk, or `None` for the built-in bank.
+    pub bank_dir: Option<PathBuf>,
+    /// Sessions database, calibration and embedding cache live here.
+    pub data_dir: PathBuf,
+    /// A folder with `model.onnx` and `tokenizer.json` to use instead of the built-in model.
+    pub model_dir: Option<PathBuf>,
+    /// The ONNX Runtime shared library, if set explicitly.
+    pub ort_library: Option<PathBuf>,
+    /// A calibration file to use instead of the data directory's or the built-in one.
+    pub calibration: Option<PathBuf>,
+    /// Colour and styles on standard output.
+    pub color: bool,
+    pub verbose: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bank: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    model_dir: Option<PathBuf>,
+    ort_library: Option<PathBuf>,
+    calibration: Option<PathBuf>,
+}
+
+fn env_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "grill")
+}
+
+fn read_file_config(path: &Path, explicit: bool) -> Result<FileConfig> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).with_context(|| {
+            format!("config file {} is not valid (keys: bank, data_dir, model_dir, ort_library, calibration)", path.display())
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(FileConfig::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read config file {}", path.display())),
+    }
+}
+
+impl Config {
+    pub fn from_cli(cli: &Cli) -> Result<Config> {
+        let explicit = cli.config.clone().or_else(|| env_path("GRILL_CONFIG"));
+        let file = match (&explicit, project_dirs()) {
+            (Some(p), _) => read_file_config(p, true)?,
+            (None, Some(dirs)) => read_file_config(&dirs.config_dir().join("config.toml"), false)?,
+            (None, None) => FileConfig::default(),
+        };
+        let data_dir = cli
+            .data_dir
+            .clone()
+            .or_else(|| env_path("GRILL_DATA_DIR"))
+            .or(file.data_dir)
+            .or_else(|| project_dirs().map(|d| d.data_dir().to_path_buf()))
+            .unwrap_or_else(|| PathBuf::from(".grill"));
+        let no_color = cli.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ok(Config {
+            bank_dir: cli.bank.clone().or_else(|| env_path("GRILL_BANK")).or(file.bank),
+            data_dir,
+            model_dir: env_path("GRILL_MODEL_DIR").or(file.model_dir),
+            ort_library: env_path("ORT_DYLIB_PATH").or(file.ort_library),
+            calibration: env_path("GRILL_CALIBRATION").or(file.calibration),
+            color: !no_color && std::io::stdout().is_terminal(),
+            verbose: cli.verbose,
+        })
+    }
+
+    /// Settings for tests and library users: built-in bank, data in `data_dir`, no colour.
+    pub fn for_data_dir(data_dir: PathBuf) -> Config {
+        Config { bank_dir: None, data_dir, model_dir: None, ort_library: None, calibration: None, color: false, verbose: false }
+    }
+
+    pub fn load_bank(&self) -> Result<crate::bank::Bank> {
+        let bank = match &self.bank_dir {
+            Some(dir) => crate::bank::Bank::from_dir(dir),
+            None => crate::bank::Bank::embedded(),
+        };
+        bank.map_err(|e| anyhow::anyhow!("{e}\nhint: run `grill bank validate` to check the bank; docs/bank-format.md describes the format"))
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("grill.sqlite3")
+    }
+}

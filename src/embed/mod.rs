@@ -1,0 +1,206 @@
+//! Sentence embeddings with a local ONNX model: tokenizer + ONNX Runtime -> unit vectors.
+//!
+//! The model (all-MiniLM-L6-v2, int8) and its tokenizer are compiled into the binary;
+//! ONNX Runtime is a shared library found at run time (see [`runtime`]). Scoring code
+//! depends on the [`Encoder`] trait, not on ONNX, so it can be unit-tested without it.
+
+mod cache;
+pub mod runtime;
+
+pub use cache::EmbedCache;
+
+use anyhow::{anyhow, Context, Result};
+use ort::session::builder::GraphOptimizationLevel;
+use ort::session::Session;
+use ort::value::TensorRef;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
+
+/// Embedding dimension of the shipped model.
+pub const DIM: usize = 384;
+/// Longest input in tokens, as sentence-transformers uses for this model.
+pub const MAX_TOKENS: usize = 256;
+const BATCH: usize = 32;
+
+static MODEL_BYTES: &[u8] = include_bytes!("../../models/all-MiniLM-L6-v2-int8.onnx");
+static TOKENIZER_JSON: &[u8] = include_bytes!("../../models/tokenizer.json");
+/// sha256 of the shipped model file, checked by a test against models/README.md.
+pub const MODEL_SHA256: &str = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6";
+pub const MODEL_NAME: &str = "all-MiniLM-L6-v2-int8";
+
+/// Turns texts into L2-normalised vectors. Implemented by [`Embedder`]; tests may
+/// implement it with a toy in unit tests.
+pub trait Encoder {
+    fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>>;
+    /// Identifies the model, so cached vectors are never mixed across models.
+    fn model_id(&self) -> &str;
+    /// Embed texts that recur (rubric criteria, scenarios); implementations may cache them.
+    fn embed_cached(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        self.embed(texts)
+    }
+}
+
+/// Cosine similarity of two unit vectors.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Where the model came from, for `grill doctor` and `--verbose`.
+#[derive(Debug, Clone)]
+pub struct ModelInfo {
+    pub name: String,
+    pub source: String,
+    pub sha256: String,
+    pub runtime_library: PathBuf,
+}
+
+/// The real encoder: ONNX Runtime session plus tokenizer, with a disk cache.
+pub struct Embedder {
+    session: Session,
+    tokenizer: Tokenizer,
+    info: ModelInfo,
+    cache: Option<EmbedCache>,
+}
+
+impl Embedder {
+    /// Load the model named by the settings (or the built-in one) on ONNX Runtime.
+    pub fn load(model_dir: Option<&std::path::Path>, ort_library: Option<&std::path::Path>, cache_dir: Option<PathBuf>) -> Result<Embedder> {
+        let (lib, env) = runtime::init(ort_library)?;
+        let (model, tok, source): (std::borrow::Cow<'static, [u8]>, std::borrow::Cow<'static, [u8]>, String) = match model_dir {
+            Some(dir) => {
+                let m = dir.join("model.onnx");
+                let t = dir.join("tokenizer.json");
+                let mb = std::fs::read(&m).with_context(|| format!("cannot read the embedding model {} (GRILL_MODEL_DIR must hold model.onnx and tokenizer.json)", m.display()))?;
+                let tb = std::fs::read(&t).with_context(|| format!("cannot read the tokenizer {}", t.display()))?;
+                (mb.into(), tb.into(), dir.display().to_string())
+            }
+            None => (MODEL_BYTES.into(), TOKENIZER_JSON.into(), "built in (models/all-MiniLM-L6-v2-int8.onnx)".to_string()),
+        };
+        let sha = hex(&Sha256::digest(&model));
+        let mut tokenizer = Tokenizer::from_bytes(&tok).map_err(|e| anyhow!("the tokenizer file is not valid: {e}"))?;
+        tokenizer.with_padding(Some(PaddingParams { strategy: PaddingStrategy::BatchLongest, ..Default::default() }));
+        tokenizer
+            .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
+            .map_err(|e| anyhow!("cannot configure the tokenizer: {e}"))?;
+        let threads = std::env::var("GRILL_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(1usize).max(1);
+        let fail = |e: &dyn std::fmt::Display| anyhow!("ONNX Runtime could not load the embedding model: {e}");
+        let mut builder = Session::builder(env)
+            .map_err(|e| fail(&e))?
+            .with_optimization_level(GraphOptimizationLevel::Level1)
+            .map_err(|e| fail(&e))?
+            .with_intra_threads(threads)
+            .map_err(|e| fail(&e))?;
+        let session = builder.commit_from_memory(&model).map_err(|e| fail(&e))?;
+        let name = if model_dir.is_some() { "custom".to_string() } else { MODEL_NAME.to_string() };
+        let cache = cache_dir.map(|d| EmbedCache::open(d, &sha));
+        Ok(Embedder { session, tokenizer, info: ModelInfo { name, source, sha256: sha, runtime_library: lib }, cache })
+    }
+
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// Embed without the cache: tokenise, run the model, mean-pool, normalise.
+    pub fn embed_uncached(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| texts[i].len());
+        let mut out = vec![Vec::new(); texts.len()];
+        for chunk in order.chunks(BATCH) {
+            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
+            let vecs = self.forward(&batch)?;
+            for (&i, v) in chunk.iter().zip(vecs) {
+                out[i] = v;
+            }
+        }
+        Ok(out)
+    }
+
+    /// One forward pass over a batch (exposed for benchmarks).
+    pub fn forward(&mut self, batch: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let enc = self.tokenizer.encode_batch(batch.to_vec(), true).map_err(|e| anyhow!("tokenizer failed: {e}"))?;
+        let b = enc.len();
+        let s = enc.first().map(|e| e.get_ids().len()).unwrap_or(0);
+        if b == 0 || s == 0 {
+            return Ok(vec![vec![0.0; DIM]; b]);
+        }
+        let mut ids = Vec::with_capacity(b * s);
+        let mut mask = Vec::with_capacity(b * s);
+        let mut types = Vec::with_capacity(b * s);
+        for e in &enc {
+            ids.extend(e.get_ids().iter().map(|&x| x as i64));
+            mask.extend(e.get_attention_mask().iter().map(|&x| x as i64));
+            types.extend(e.get_type_ids().iter().map(|&x| x as i64));
+        }
+        let shape = [b, s];
+        let outputs = self
+            .session
+            .run(ort::inputs![
+                "input_ids" => TensorRef::from_array_view((shape, &ids[..]))?,
+                "attention_mask" => TensorRef::from_array_view((shape, &mask[..]))?,
+                "token_type_ids" => TensorRef::from_array_view((shape, &types[..]))?,
+            ])
+            .map_err(|e| anyhow!("the embedding model failed to run: {e}"))?;
+        let (out_shape, hidden) = outputs[0].try_extract_tensor::<f32>().map_err(|e| anyhow!("unexpected model output: {e}"))?;
+        let dim = *out_shape.last().unwrap_or(&0) as usize;
+        let mut vecs = Vec::with_capacity(b);
+        for (row, e) in enc.iter().enumerate() {
+            let m = e.get_attention_mask();
+            let mut v = vec![0f32; dim];
+            let mut n = 0f32;
+            for (t, &mt) in m.iter().enumerate() {
+                if mt == 1 {
+                    let base = (row * s + t) * dim;
+                    for (acc, x) in v.iter_mut().zip(&hidden[base..base + dim]) {
+                        *acc += *x;
+                    }
+                    n += 1.0;
+                }
+            }
+            let norm = v.iter().map(|x| (x / n.max(1.0)).powi(2)).sum::<f32>().sqrt().max(1e-12);
+            v.iter_mut().for_each(|x| *x = *x / n.max(1.0) / norm);
+            vecs.push(v);
+        }
+        Ok(vecs)
+    }
+
+    /// Persist newly cached vectors.
+    pub fn flush(&mut self) {
+        if let Some(c) = &mut self.cache {
+            c.flush();
+        }
+    }
+}
+
+impl Encoder for Embedder {
+    fn embed(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        self.embed_uncached(texts)
+    }
+    fn model_id(&self) -> &str {
+        &self.info.sha256
+    }
+
+    fn embed_cached(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let Some(cache) = &self.cache else { return self.embed_uncached(texts) };
+        let missing: Vec<&str> = texts.iter().copied().filter(|t| cache.get(t).is_none()).collect();
+        if !missing.is_empty() {
+            let vecs = self.embed_uncached(&missing)?;
+            let cache = self.cache.as_mut().expect("checked above");
+            for (t, v) in missing.iter().zip(vecs) {
+                cache.put(t, v);
+            }
+        }
+        let cache = self.cache.as_ref().expect("checked above");
+        Ok(texts.iter().map(|t| cache.get(t).cloned().unwrap_or_default()).collect())
+    }
+}
+
+impl Drop for Embedder {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

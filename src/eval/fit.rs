@@ -1,0 +1,65 @@
+//! Fitting a [`Calibration`] to graded rows: a grid search over the coverage curve
+//! (similarity threshold, slope, term weight), and for each point a least-squares line
+//! from weighted coverage to the human grade. The point with the lowest squared error of
+//! the final scores (after caps and penalties) wins.
+
+use super::Row;
+use crate::scoring::{Analysis, Calibration};
+
+/// Weighted coverage of an analysed answer under a coverage curve.
+fn weighted_coverage(a: &Analysis, cal: &Calibration) -> f64 {
+    let total: f64 = a.rubric.criteria.iter().map(|c| c.weight).sum::<f64>().max(1e-9);
+    a.rubric.criteria.iter().zip(&a.features).map(|(c, f)| c.weight * cal.coverage(f.similarity, f.terms)).sum::<f64>() / total
+}
+
+/// The final score from weighted coverage: the line, then penalties and caps.
+fn final_score(a: &Analysis, cal: &Calibration, wc_pow: f64) -> f64 {
+    let mut s = (cal.intercept + cal.gain * 100.0 * wc_pow).clamp(0.0, 100.0) - a.red_flags.iter().map(|f| f.penalty).sum::<f64>();
+    s = s.max(0.0);
+    for c in &a.caps {
+        s = s.min(c.max_score);
+    }
+    s
+}
+
+/// Least-squares intercept and gain of `human ~ intercept + gain * 100 * wc`.
+fn line(wc: &[f64], human: &[f64]) -> (f64, f64) {
+    let n = wc.len() as f64;
+    if n < 2.0 {
+        return (0.0, 1.0);
+    }
+    let x: Vec<f64> = wc.iter().map(|v| 100.0 * v).collect();
+    let mx = x.iter().sum::<f64>() / n;
+    let my = human.iter().sum::<f64>() / n;
+    let sxx: f64 = x.iter().map(|v| (v - mx).powi(2)).sum();
+    let sxy: f64 = x.iter().zip(human).map(|(a, b)| (a - mx) * (b - my)).sum();
+    if sxx < 1e-9 {
+        return (my, 0.0);
+    }
+    let gain = (sxy / sxx).clamp(0.2, 5.0);
+    (my - gain * mx, gain)
+}
+
+pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
+    let human: Vec<f64> = rows.iter().map(Row::human).collect();
+    let uncapped: Vec<usize> = (0..rows.len()).filter(|&i| analyses[i].caps.is_empty()).collect();
+    let mut best: Option<(f64, Calibration)> = None;
+    for ti in 0..=16 {
+        let threshold = 0.25 + 0.025 * ti as f64;
+        for slope in [2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0] {
+            for (term_weight, power) in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0].into_iter().flat_map(|t| [1.0, 1.5, 2.0].map(|p| (t, p))) {
+                let mut cal = Calibration { version: 1, fitted_on: label.to_string(), sim_threshold: threshold, sim_slope: slope, term_weight, intercept: 0.0, gain: 1.0, power };
+                let wc: Vec<f64> = analyses.iter().map(|a| weighted_coverage(a, &cal).powf(power)).collect();
+                let (xs, ys): (Vec<f64>, Vec<f64>) = uncapped.iter().map(|&i| (wc[i], human[i])).unzip();
+                let (intercept, gain) = line(&xs, &ys);
+                cal.intercept = intercept;
+                cal.gain = gain;
+                let sse: f64 = analyses.iter().zip(&wc).zip(&human).map(|((a, w), h)| (final_score(a, &cal, *w) - h).powi(2)).sum();
+                if best.as_ref().is_none_or(|(b, _)| sse < *b) {
+                    best = Some((sse, cal));
+                }
+            }
+        }
+    }
+    best.map(|(_, c)| c).unwrap_or_default()
+}
