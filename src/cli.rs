@@ -55,8 +55,53 @@ pub enum Command {
     History(JsonArgs),
     /// Show a past session as it happened
     Replay(ReplayArgs),
+    /// Your gap plan: mastery by topic and tool, ideas most often missed, what to practise next
+    Report(ReportArgs),
+    /// Export the bank as an Anki deck, or your attempts as CSV
+    Export(ExportArgs),
     /// Check the bank, the embedding model, the runtime library and the data directory
     Doctor,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Only this session (see `grill history`)
+    #[arg(long)]
+    pub session: Option<i64>,
+    /// Only attempts on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportKind {
+    /// The bank as a tab-separated file Anki imports (front: scenario; back: answer and ideas)
+    Anki,
+    /// Every saved attempt as CSV
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to export
+    #[arg(value_enum)]
+    pub kind: ExportKind,
+    /// Write to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -82,6 +127,9 @@ pub struct PracticeArgs {
     /// Start with this question
     #[arg(long)]
     pub id: Option<String>,
+    /// Only questions due for review (spaced repetition), weakest topics first
+    #[arg(long)]
+    pub due: bool,
 }
 
 #[derive(Debug, Args)]

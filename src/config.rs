@@ -55,11 +55,11 @@ fn read_file_config(path: &Path, explicit: bool) -> Result<FileConfig> {
 
 impl Config {
     pub fn from_cli(cli: &Cli) -> Result<Config> {
-        let explicit = cli.config.clone().or_else(|| env_path("GRILL_CONFIG"));
-        let file = match (&explicit, project_dirs()) {
-            (Some(p), _) => read_file_config(p, true)?,
-            (None, Some(dirs)) => read_file_config(&dirs.config_dir().join("config.toml"), false)?,
-            (None, None) => FileConfig::default(),
+        let file = match (&cli.config, env_path("GRILL_CONFIG"), project_dirs()) {
+            (Some(p), _, _) => read_file_config(p, true)?,
+            (None, Some(p), _) => read_file_config(&p, false)?,
+            (None, None, Some(dirs)) => read_file_config(&dirs.config_dir().join("config.toml"), false)?,
+            (None, None, None) => FileConfig::default(),
         };
         let data_dir = cli
             .data_dir

@@ -41,6 +41,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Calibrate(a) => cmd::calibrate::run(&cfg, &a),
         Command::History(a) => cmd::history::history(&cfg, &a),
         Command::Replay(a) => cmd::history::replay(&cfg, &a),
+        Command::Report(a) => cmd::report::report(&cfg, &a),
+        Command::Export(a) => cmd::report::export(&cfg, &a),
         Command::Doctor => cmd::doctor::run(&cfg),
     }
 }

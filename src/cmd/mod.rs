@@ -7,6 +7,7 @@ pub mod doctor;
 pub mod eval;
 pub mod history;
 pub mod practice;
+pub mod report;
 pub mod score;
 
 use crate::bank::{suggest, Bank, Filter, Level};

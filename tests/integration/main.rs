@@ -1,1 +1,9 @@
+//! The one integration-test binary: each module drives the real `grill` executable.
 
+mod util;
+
+mod bank;
+mod browse;
+mod report;
+mod repl;
+mod score;
