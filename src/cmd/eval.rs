@@ -59,7 +59,7 @@ pub fn run(cfg: &Config, args: &EvalArgs) -> Result<()> {
             let line = serde_json::json!({
                 "id": row.id, "question": row.group_key(), "level": row.level, "human": row.human(), "predicted": p,
                 "words": a.words, "relevance": a.relevance, "function_ratio": a.function_ratio, "fragment_ratio": a.fragment_ratio,
-                "caps": a.caps.iter().map(|c| &c.reason).collect::<Vec<_>>(), "red_flags": a.red_flags.len(),
+                "caps": a.caps.iter().map(|c| &c.reason).collect::<Vec<_>>(), "red_flags": a.red_flags.len(), "flag_similarity": a.flag_similarity,
                 "criteria": a.rubric.criteria.iter().zip(&a.features).map(|(c, f)| serde_json::json!({"id": c.id, "weight": c.weight, "similarity": f.similarity, "terms": f.terms})).collect::<Vec<_>>(),
             });
             out.push_str(&line.to_string());

@@ -14,7 +14,9 @@ fn weighted_coverage(a: &Analysis, cal: &Calibration) -> f64 {
 
 /// The final score from weighted coverage: the line, then penalties and caps.
 fn final_score(a: &Analysis, cal: &Calibration, wc_pow: f64) -> f64 {
-    let mut s = (cal.intercept + cal.gain * 100.0 * wc_pow).clamp(0.0, 100.0) - a.red_flags.iter().map(|f| f.penalty).sum::<f64>();
+    let tone = cal.dismissive(a.dismissive.len(), a.words);
+    let tone = if tone >= 1.0 { tone.round() } else { 0.0 };
+    let mut s = (cal.intercept + cal.gain * 100.0 * wc_pow).clamp(0.0, 100.0) - a.red_flags.iter().map(|f| f.penalty).sum::<f64>() - tone;
     s = s.max(0.0);
     for c in &a.caps {
         s = s.min(c.max_score);
@@ -47,16 +49,19 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
     for ti in 0..=16 {
         let threshold = 0.25 + 0.025 * ti as f64;
         for slope in [2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0] {
-            for (term_weight, power) in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0].into_iter().flat_map(|t| [1.0, 1.5, 2.0].map(|p| (t, p))) {
-                let mut cal = Calibration { version: 1, fitted_on: label.to_string(), sim_threshold: threshold, sim_slope: slope, term_weight, intercept: 0.0, gain: 1.0, power };
+            for (term_weight, power) in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0].into_iter().map(|t| (t, 1.0)) {
+                let mut cal = Calibration { version: 1, fitted_on: label.to_string(), sim_threshold: threshold, sim_slope: slope, term_weight, intercept: 0.0, gain: 1.0, power, dismissive_penalty: 0.0 };
                 let wc: Vec<f64> = analyses.iter().map(|a| weighted_coverage(a, &cal).powf(power)).collect();
                 let (xs, ys): (Vec<f64>, Vec<f64>) = uncapped.iter().map(|&i| (wc[i], human[i])).unzip();
                 let (intercept, gain) = line(&xs, &ys);
                 cal.intercept = intercept;
                 cal.gain = gain;
-                let sse: f64 = analyses.iter().zip(&wc).zip(&human).map(|((a, w), h)| (final_score(a, &cal, *w) - h).powi(2)).sum();
-                if best.as_ref().is_none_or(|(b, _)| sse < *b) {
-                    best = Some((sse, cal));
+                for dismissive_penalty in [0.0, 2.0, 4.0, 6.0, 8.0] {
+                    cal.dismissive_penalty = dismissive_penalty;
+                    let sse: f64 = analyses.iter().zip(&wc).zip(&human).map(|((a, w), h)| (final_score(a, &cal, *w) - h).powi(2)).sum();
+                    if best.as_ref().is_none_or(|(b, _)| sse < *b) {
+                        best = Some((sse, cal.clone()));
+                    }
                 }
             }
         }

@@ -24,6 +24,9 @@ pub struct Calibration {
     pub gain: f64,
     #[serde(default = "one")]
     pub power: f64,
+    /// Points taken off per dismissive phrase per 100 words ("no need", "skip", "overkill").
+    #[serde(default)]
+    pub dismissive_penalty: f64,
 }
 
 impl Default for Calibration {
@@ -59,6 +62,16 @@ impl Calibration {
 
 fn one() -> f64 {
     1.0
+}
+
+/// Most points a dismissive tone can cost.
+pub const MAX_DISMISSIVE_PENALTY: f64 = 25.0;
+
+impl Calibration {
+    /// Points off for `count` dismissive phrases in an answer of `words` words.
+    pub fn dismissive(&self, count: usize, words: usize) -> f64 {
+        (self.dismissive_penalty * 100.0 * count as f64 / words.max(50) as f64).min(MAX_DISMISSIVE_PENALTY)
+    }
 }
 
 pub fn sigmoid(x: f64) -> f64 {

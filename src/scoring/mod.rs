@@ -230,6 +230,11 @@ pub struct Analysis {
     pub relevance: f64,
     pub function_ratio: f64,
     pub fragment_ratio: f64,
+    /// Dismissive phrases used ("no need", "skip", "overkill").
+    pub dismissive: Vec<String>,
+    /// Per red flag: best similarity of a segment with the same polarity, and whether a
+    /// segment used one of its terms.
+    pub flag_similarity: Vec<(f64, bool)>,
 }
 
 impl Analysis {
@@ -265,6 +270,18 @@ impl Analysis {
         let mut missed: Vec<String> = criteria.iter().flat_map(|c| c.terms_missing.clone()).collect();
         used.dedup();
         missed.dedup();
+        let mut red_flags = self.red_flags.clone();
+        let tone = cal.dismissive(self.dismissive.len(), self.words);
+        if tone >= 1.0 {
+            let mut uniq = self.dismissive.clone();
+            uniq.sort();
+            uniq.dedup();
+            red_flags.push(RedFlagHit {
+                statement: "Waves away established practice instead of reasoning about it".into(),
+                penalty: tone.round(),
+                evidence: uniq.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", "),
+            });
+        }
         let mut card = Scorecard {
             question: self.question.clone(),
             rubric_version: self.rubric.version,
@@ -273,7 +290,7 @@ impl Analysis {
             score: 0.0,
             band: Band::NoHire,
             criteria,
-            red_flags: self.red_flags.clone(),
+            red_flags,
             caps: self.caps.clone(),
             notes: self.notes.clone(),
             terms_used: used,
@@ -395,6 +412,8 @@ impl<'e> Scorer<'e> {
             relevance,
             function_ratio: fr,
             fragment_ratio: frag,
+            flag_similarity: vec![],
+            dismissive: text::dismissive_markers(&prep.segments.join(" ")),
         };
         if alpha_words < MIN_WORDS {
             caps.push(Cap { max_score: 0.0, reason: format!("the answer is empty or nearly so ({alpha_words} words); say what you would do, and why") });
@@ -481,8 +500,10 @@ impl<'e> Scorer<'e> {
 
         // Red flags: advice close to the flag's statement, not negated.
         let mut red_flags = Vec::new();
+        let mut flag_similarity = Vec::new();
         for (f, fv) in rubric.red_flags.iter().zip(flag_vecs) {
             let mut hit: Option<(f32, usize)> = None;
+            let mut best = (0f32, false);
             // A segment agrees with the flag when both or neither are negated
             // ("skip drift detection" vs "I'd deliberately avoid drift detection").
             let flag_negated = text::is_negated(&text::words(&f.statement));
@@ -494,10 +515,15 @@ impl<'e> Scorer<'e> {
                 let s = cosine(sv, fv);
                 let seg_stems: Vec<String> = seg_words.iter().map(|w| text::stem(w)).collect();
                 let term_hit = f.terms.iter().any(|g| term_match(&seg_stems, g));
+                if s > best.0 {
+                    best.0 = s;
+                }
+                best.1 |= term_hit;
                 if (s >= 0.72 || (term_hit && s >= 0.5)) && hit.is_none_or(|(b, _)| s > b) {
                     hit = Some((s, i));
                 }
             }
+            flag_similarity.push((best.0 as f64, best.1));
             if let Some((_, i)) = hit {
                 red_flags.push(RedFlagHit { statement: f.statement.clone(), penalty: f.penalty, evidence: prep.segments[i].clone() });
             }
@@ -522,6 +548,7 @@ impl<'e> Scorer<'e> {
         }
         let mut a = base(features, caps, relevance);
         a.red_flags = red_flags;
+        a.flag_similarity = flag_similarity;
         Ok(a)
     }
 }

@@ -349,6 +349,36 @@ fn matches_loose(ws: &[String], pat: &[&str]) -> bool {
     false
 }
 
+/// Phrases that wave away established practice ("no need", "skip staging", "overkill").
+/// Confident answers that dismiss the standard safeguards are a mark of a weak candidate.
+const DISMISSIVE: &[&str] = &[
+    "no need", "not needed", "unnecessary", "overkill", "simply", "easy", "obviously", "bureaucracy", "waste of time",
+    "doesn't matter", "don't bother", "skip", "good enough", "plenty", "no reason", "just", "the simplest", "all we need",
+    "only need", "don't need", "not worth", "argue against", "overcomplicat", "backward compatible", "that's it", "nothing else",
+];
+
+/// The dismissive phrases used in `text`, one entry per use ("not just" does not count).
+pub fn dismissive_markers(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase().replace('’', "'");
+    let mut found = Vec::new();
+    for m in DISMISSIVE {
+        let mut start = 0;
+        while let Some(pos) = lower[start..].find(m) {
+            let at = start + pos;
+            let end = at + m.len();
+            let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            // stems like "overcomplicat" and "skip" may continue ("skipping"); whole words otherwise
+            let after_ok = m.ends_with("icat") || *m == "skip" || lower[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let negated = lower[..at].trim_end().ends_with("not") || lower[..at].trim_end().ends_with("isn't");
+            if before_ok && after_ok && !negated {
+                found.push(m.to_string());
+            }
+            start = end;
+        }
+    }
+    found
+}
+
 /// Words that negate or reject the advice in a segment ("don't just restart the pod").
 pub fn is_negated(segment_words: &[String]) -> bool {
     const NEG: &[&str] = &["not", "don't", "never", "no", "avoid", "instead", "rather", "wouldn't", "shouldn't", "won't", "isn't", "aren't", "without", "against", "resist", "tempting", "mistake", "wrong", "bad", "doesn't", "can't", "cannot"];
@@ -416,6 +446,14 @@ mod tests {
         assert!(function_ratio(&words(prose)) > 0.3);
         assert!(fragment_ratio(salad) > 0.6);
         assert!(fragment_ratio(prose) < 0.4);
+    }
+
+    #[test]
+    fn dismissive_phrases_are_counted_but_not_when_negated() {
+        let found = dismissive_markers("Easy. No need to touch the model; just skip staging, it's bureaucracy.");
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert!(dismissive_markers("This is not just a latency problem; it is not easy to see.").is_empty());
+        assert!(dismissive_markers("Adjust the justification and the skipper.").is_empty());
     }
 
     #[test]

@@ -8,6 +8,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+mod reviews;
+pub use reviews::AttemptLogRow;
+
 /// Numbered migrations; the schema version is the number of the last one applied.
 const MIGRATIONS: &[(u32, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
 
