@@ -14,6 +14,7 @@ pub mod embed;
 pub mod engine;
 pub mod eval;
 pub mod interview;
+pub mod plan;
 pub mod report;
 pub mod repl;
 pub mod scoring;

@@ -189,13 +189,14 @@ fn parse_taxonomy(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Taxonomy
 fn parse_question(file: &str, text: &str, tax: &Taxonomy, out: &mut Vec<Diagnostic>) -> Option<Question> {
     let mut fc = FileCheck { file, text, out };
     let raw = fc.parse::<RawQuestion>()?;
-    let before = fc.out.len();
     let id = raw.id.get_ref().trim().to_string();
     if normalize_id(&id) != id {
         fc.at(raw.id.span(), format!("id '{id}' is not of the form q001 (a 'q' and three or more digits)"));
     } else if file_stem(file) != id {
+        // reported, but the question still loads so that a duplicate id is reported too
         fc.at(raw.id.span(), format!("id '{id}' does not match the file name (rename the file to {id}.toml)"));
     }
+    let before = fc.out.len();
     let title = raw.title.get_ref().trim().to_string();
     let words = title.split_whitespace().count();
     if words == 0 {

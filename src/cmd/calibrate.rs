@@ -5,7 +5,7 @@ use super::eval::{print_figures, progress_bar};
 use crate::cli::CalibrateArgs;
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::eval::{self, fit};
+use crate::eval;
 use crate::ui::Painter;
 use anyhow::Result;
 
@@ -17,21 +17,23 @@ pub fn run(cfg: &Config, args: &CalibrateArgs) -> Result<()> {
     let analyses = eval::analyse_rows(&bank, &mut engine.scorer(), &rows, || pb.inc(1))?;
     pb.finish_and_clear();
     let p = Painter { color: cfg.color };
-    let loqo = eval::leave_one_question_out(&rows, &analyses);
-    print_figures("Leave-one-question-out (each question scored by a fit on the others)", &eval::figures(&rows, &loqo), p);
+    let cv = eval::cross_validate(&rows, &analyses, &engine.calibration);
+    print_figures("Cross-validated by question (each question scored by a fit on other questions)", &eval::figures(&rows, &cv), p);
     let name = args.dataset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let label = format!("{name}{} ({} rows)", args.split.as_deref().map(|s| format!(" split {s}")).unwrap_or_default(), rows.len());
-    let cal = fit::fit(&rows, &analyses, &label);
+    let cal = eval::fit_all(&rows, &analyses, &label, &engine.calibration);
     let out = args.output.clone().unwrap_or_else(|| cfg.data_dir.join("calibration.toml"));
     cal.save(&out)?;
     println!(
-        "\nwrote {} (threshold {:.3}, slope {:.1}, term weight {:.1}, intercept {:.1}, gain {:.2})",
+        "\nwrote {} (threshold {:.3}, slope {:.1}, term weight {:.1}, intercept {:.1}, gain {:.2}, tone {:.1}{})",
         out.display(),
         cal.sim_threshold,
         cal.sim_slope,
         cal.term_weight,
         cal.intercept,
-        cal.gain
+        cal.gain,
+        cal.dismissive_penalty,
+        if cal.reference.is_some() { ", with a reference-answer model" } else { "" }
     );
     Ok(())
 }

@@ -50,7 +50,7 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
         let threshold = 0.25 + 0.025 * ti as f64;
         for slope in [2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0] {
             for (term_weight, power) in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0].into_iter().map(|t| (t, 1.0)) {
-                let mut cal = Calibration { version: 1, fitted_on: label.to_string(), sim_threshold: threshold, sim_slope: slope, term_weight, intercept: 0.0, gain: 1.0, power, dismissive_penalty: 0.0 };
+                let mut cal = Calibration { version: 1, fitted_on: label.to_string(), sim_threshold: threshold, sim_slope: slope, term_weight, intercept: 0.0, gain: 1.0, power, dismissive_penalty: 0.0, reference: None };
                 let wc: Vec<f64> = analyses.iter().map(|a| weighted_coverage(a, &cal).powf(power)).collect();
                 let (xs, ys): (Vec<f64>, Vec<f64>) = uncapped.iter().map(|&i| (wc[i], human[i])).unzip();
                 let (intercept, gain) = line(&xs, &ys);

@@ -8,7 +8,7 @@ pub mod fit;
 pub mod metrics;
 
 use crate::bank::Bank;
-use crate::scoring::{rubric_from_reference, Analysis, Calibration, Scorer};
+use crate::scoring::{Analysis, Calibration, ReferenceModel, Scorer};
 use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -24,6 +24,9 @@ pub struct Row {
     pub question: Option<String>,
     #[serde(default)]
     pub reference: Option<String>,
+    /// More reference answers, when the data set has several per question.
+    #[serde(default)]
+    pub all_references: Option<Vec<String>>,
     pub answer: String,
     pub score: f64,
     pub max_score: f64,
@@ -82,8 +85,13 @@ pub fn analyse_rows(bank: &Bank, scorer: &mut Scorer<'_>, rows: &[Row], mut prog
                 scorer.analyse(&q.scenario, q.answer.as_deref(), r, &row.answer)?
             }
             (_, Some(reference)) => {
-                let r = rubric_from_reference(&row.group_key(), reference);
-                scorer.analyse(row.question.as_deref().unwrap_or(""), None, &r, &row.answer)?
+                let mut refs: Vec<&str> = vec![reference.as_str()];
+                for r in row.all_references.iter().flatten() {
+                    if !refs.contains(&r.as_str()) {
+                        refs.push(r);
+                    }
+                }
+                scorer.analyse_reference(&row.group_key(), row.question.as_deref().unwrap_or(""), &refs, &row.answer)?
             }
             (Some(qid), None) => bail!("row {}: question {qid} is not in the bank and the row has no reference", i + 1),
             (None, None) => bail!("row {}: no question_id and no reference", i + 1),
@@ -151,6 +159,56 @@ pub fn figures(rows: &[Row], pred: &[f64]) -> Figures {
 /// Scores for analysed rows under one calibration.
 pub fn predict(analyses: &[Analysis], cal: &Calibration) -> Vec<f64> {
     analyses.iter().map(|a| a.scorecard(cal).score).collect()
+}
+
+/// Fit a calibration: the rubric curve on rows scored against bank rubrics, the
+/// reference model on rows scored against reference answers.
+pub fn fit_all(rows: &[Row], analyses: &[Analysis], label: &str, base: &Calibration) -> Calibration {
+    let (bank_idx, ref_idx): (Vec<usize>, Vec<usize>) = (0..rows.len()).partition(|&i| analyses[i].reference.is_none() && analyses[i].rubric.version > 0);
+    let mut cal = if bank_idx.is_empty() {
+        let mut c = base.clone();
+        c.fitted_on = label.to_string();
+        c
+    } else {
+        let r: Vec<Row> = bank_idx.iter().map(|&i| rows[i].clone()).collect();
+        let a: Vec<Analysis> = bank_idx.iter().map(|&i| analyses[i].clone()).collect();
+        fit::fit(&r, &a, label)
+    };
+    let with_features: Vec<usize> = ref_idx.into_iter().filter(|&i| analyses[i].reference.is_some()).collect();
+    cal.reference = if with_features.is_empty() {
+        base.reference.clone()
+    } else {
+        let x: Vec<Vec<f64>> = with_features.iter().map(|&i| analyses[i].reference.clone().unwrap_or_default()).collect();
+        let y: Vec<bool> = with_features.iter().map(|&i| rows[i].human() >= 50.0).collect();
+        Some(ReferenceModel::fit(&x, &y))
+    };
+    cal
+}
+
+/// Cross-validated predictions, grouped by question so no question is scored by a fit
+/// that saw it: leave-one-question-out for up to 30 questions, else 5 folds of questions.
+pub fn cross_validate(rows: &[Row], analyses: &[Analysis], base: &Calibration) -> Vec<f64> {
+    let keys: Vec<String> = rows.iter().map(Row::group_key).collect();
+    let mut uniq: Vec<&String> = keys.iter().collect();
+    uniq.sort();
+    uniq.dedup();
+    let folds = uniq.len().min(30).max(2);
+    let fold_of = |k: &String| uniq.iter().position(|u| *u == k).unwrap_or(0) % folds;
+    let mut pred = vec![0.0; rows.len()];
+    for f in 0..folds {
+        let train: Vec<usize> = (0..rows.len()).filter(|&i| fold_of(&keys[i]) != f).collect();
+        let test: Vec<usize> = (0..rows.len()).filter(|&i| fold_of(&keys[i]) == f).collect();
+        if test.is_empty() {
+            continue;
+        }
+        let tr_rows: Vec<Row> = train.iter().map(|&i| rows[i].clone()).collect();
+        let tr_an: Vec<Analysis> = train.iter().map(|&i| analyses[i].clone()).collect();
+        let cal = fit_all(&tr_rows, &tr_an, "cross-validation", base);
+        for &i in &test {
+            pred[i] = analyses[i].scorecard(&cal).score;
+        }
+    }
+    pred
 }
 
 /// Leave-one-question-out predictions: each question is scored with a calibration fitted

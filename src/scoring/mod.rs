@@ -18,7 +18,7 @@ mod reference;
 pub mod text;
 
 pub use calibration::{sigmoid, Calibration};
-pub use reference::rubric_from_reference;
+pub use reference::{reference_features, rubric_from_reference, ReferenceModel};
 
 use crate::bank::{Criterion, Rubric};
 use crate::embed::{cosine, Encoder};
@@ -230,6 +230,8 @@ pub struct Analysis {
     pub relevance: f64,
     pub function_ratio: f64,
     pub fragment_ratio: f64,
+    /// Reference-mode features (see `reference::FEATURES`), when scored against a reference.
+    pub reference: Option<Vec<f64>>,
     /// Dismissive phrases used ("no need", "skip", "overkill").
     pub dismissive: Vec<String>,
     /// Per red flag: best similarity of a segment with the same polarity, and whether a
@@ -271,7 +273,7 @@ impl Analysis {
         used.dedup();
         missed.dedup();
         let mut red_flags = self.red_flags.clone();
-        let tone = cal.dismissive(self.dismissive.len(), self.words);
+        let tone = if self.reference.is_some() { 0.0 } else { cal.dismissive(self.dismissive.len(), self.words) };
         if tone >= 1.0 {
             let mut uniq = self.dismissive.clone();
             uniq.sort();
@@ -304,6 +306,15 @@ impl Analysis {
             power: cal.power,
         };
         card.recompute();
+        if let (Some(x), Some(model)) = (&self.reference, &cal.reference) {
+            // Reference mode: the fitted model decides the score; criteria still explain it.
+            let mut score = model.score(x);
+            for cap in &card.caps {
+                score = score.min(cap.max_score);
+            }
+            card.score = score.round();
+            card.band = Band::from_score(card.score);
+        }
         for c in &mut card.criteria {
             c.coverage = round3(c.coverage);
             c.points = (c.points * 10.0).round() / 10.0;
@@ -379,6 +390,22 @@ impl<'e> Scorer<'e> {
 
     /// The expensive, calibration-free part of scoring.
     pub fn analyse(&mut self, scenario: &str, model_answer: Option<&str>, rubric: &Rubric, answer: &str) -> Result<Analysis> {
+        self.analyse_with(scenario, model_answer, rubric, answer, MIN_WORDS)
+    }
+
+    /// Reference-only mode: a rubric made from the reference answer(s) explains the score,
+    /// and the reference features feed the fitted [`ReferenceModel`] when there is one.
+    /// Short answers are normal here, so one word is enough to be scored.
+    pub fn analyse_reference(&mut self, question_id: &str, question: &str, references: &[&str], answer: &str) -> Result<Analysis> {
+        let rubric = rubric_from_reference(question_id, references.first().copied().unwrap_or(""));
+        let mut a = self.analyse_with(question, None, &rubric, answer, 1)?;
+        if a.caps.iter().all(|c| c.max_score > 0.0) {
+            a.reference = Some(reference_features(self.encoder, question, references, answer)?);
+        }
+        Ok(a)
+    }
+
+    fn analyse_with(&mut self, scenario: &str, model_answer: Option<&str>, rubric: &Rubric, answer: &str, min_words: usize) -> Result<Analysis> {
         let prep = prepare(answer);
         let mut caps = Vec::new();
         let n_words = prep.words.len();
@@ -413,9 +440,10 @@ impl<'e> Scorer<'e> {
             function_ratio: fr,
             fragment_ratio: frag,
             flag_similarity: vec![],
+            reference: None,
             dismissive: text::dismissive_markers(&prep.segments.join(" ")),
         };
-        if alpha_words < MIN_WORDS {
+        if alpha_words < min_words {
             caps.push(Cap { max_score: 0.0, reason: format!("the answer is empty or nearly so ({alpha_words} words); say what you would do, and why") });
             return Ok(base(empty_features(), caps, 0.0));
         }

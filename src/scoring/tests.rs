@@ -65,7 +65,7 @@ If inference is the bottleneck I would enable dynamic batching on the inference 
 Finally I would alert on p99 latency against the SLO with a burn-rate rule so this is caught early.";
 
 fn cal() -> Calibration {
-    Calibration { version: 1, fitted_on: "test".into(), sim_threshold: 0.45, sim_slope: 12.0, term_weight: 2.0, intercept: 0.0, gain: 1.0, power: 1.0, dismissive_penalty: 0.0 }
+    Calibration { version: 1, fitted_on: "test".into(), sim_threshold: 0.45, sim_slope: 12.0, term_weight: 2.0, intercept: 0.0, gain: 1.0, power: 1.0, dismissive_penalty: 0.0, reference: None }
 }
 
 fn score(answer: &str) -> Scorecard {

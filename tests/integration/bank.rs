@@ -369,8 +369,11 @@ fn validate_reports_every_problem_at_once() {
 fn validate_output_snapshot() {
     let env = Env::new();
     let dir = fixture_bank(&env);
-    env.write("bank/questions/q001.toml", QUESTION.replace("tools = [\"airflow\", \"mlflow\"]", "tools = [\"airflw\", \"mlflow\"]"));
+    // Errors that do not cascade: q002's question and rubric are both broken.
+    let q2 = QUESTION.replace("\"q001\"", "\"q002\"").replace("tools = [\"airflow\", \"mlflow\"]", "tools = [\"airflw\", \"mlflow\"]");
+    env.write("bank/questions/q002.toml", q2);
     env.write("bank/rubrics/q002.toml", rubric_for("q002").replacen("weight = 2", "weight = -1", 1));
+    env.write("bank/rubrics/q009.toml", rubric_for("q009"));
     let err = validate_fails(&env, &dir).replace(&dir.display().to_string(), "<BANK>");
     assert_snapshot("bank_validate_broken", &err);
 }
