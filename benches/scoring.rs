@@ -17,7 +17,7 @@ use grill::engine::Engine;
 use grill::scoring::text;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const GRILL: &str = env!("CARGO_BIN_EXE_grill");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -37,12 +37,24 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
+/// CPU time of this process (all threads), in seconds: steadier than wall time when
+/// other work shares the machine.
+fn cpu_now() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: ts is a valid timespec for clock_gettime to fill.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
 fn ms(s: f64) -> String {
     format!("{:.1} ms", s * 1000.0)
 }
 
-/// Run a child to completion; its wall time, peak resident memory in MiB, and success.
-fn run_measured(cmd: &mut Command) -> (f64, f64, bool) {
+/// Run a child to completion: its wall time, CPU time (user + system), peak resident
+/// memory in MiB, and success.
+// The child is reaped by wait4 (which also gives its own rusage), not by Child::wait.
+#[allow(clippy::zombie_processes)]
+fn run_measured(cmd: &mut Command) -> Measured {
     cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let start = Instant::now();
     let child = cmd.spawn().expect("spawn");
@@ -63,7 +75,24 @@ fn run_measured(cmd: &mut Command) -> (f64, f64, bool) {
         }
         eprintln!("child failed: {cmd:?}\n{err}");
     }
-    (wall, ru.ru_maxrss as f64 / 1024.0, ok)
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+    Measured { wall, cpu: tv(ru.ru_utime) + tv(ru.ru_stime), rss: ru.ru_maxrss as f64 / 1024.0, ok }
+}
+
+struct Measured {
+    wall: f64,
+    cpu: f64,
+    rss: f64,
+    ok: bool,
+}
+
+/// Medians of wall and CPU time, and the largest peak RSS, of several runs.
+fn summarise(runs: &[Measured]) -> (f64, f64, f64) {
+    (
+        median(runs.iter().map(|m| m.wall).collect()),
+        median(runs.iter().map(|m| m.cpu).collect()),
+        runs.iter().map(|m| m.rss).fold(0.0, f64::max),
+    )
 }
 
 fn grill(data_dir: &Path) -> Command {
@@ -77,14 +106,17 @@ fn grill(data_dir: &Path) -> Command {
 }
 
 fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg").map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" ")).unwrap_or_else(|_| "?".into())
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
 }
 
 struct Python {
     score: f64,
+    score_cpu: f64,
     forward: f64,
-    cold: f64,
-    cold_rss: f64,
+    forward_cpu: f64,
+    cold: (f64, f64, f64),
     segments: u64,
 }
 
@@ -99,22 +131,23 @@ fn python(input: &Path, runs: usize) -> Result<Python, String> {
     if !out.status.success() {
         return Err(format!("bench_python.py failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("bench_python.py printed no JSON: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("bench_python.py printed no JSON: {e}"))?;
     let mut cold = Vec::new();
-    let mut rss = Vec::new();
     for _ in 0..COLD_RUNS {
-        let (wall, peak, ok) = run_measured(Command::new("python3").arg(&script).arg(input).arg("--once"));
-        if !ok {
+        let m = run_measured(Command::new("python3").arg(&script).arg(input).arg("--once"));
+        if !m.ok {
             return Err("bench_python.py --once failed".into());
         }
-        cold.push(wall);
-        rss.push(peak);
+        cold.push(m);
     }
+    let f = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
     Ok(Python {
-        score: v["score_median_s"].as_f64().unwrap_or(f64::NAN),
-        forward: v["forward_median_s"].as_f64().unwrap_or(f64::NAN),
-        cold: median(cold),
-        cold_rss: median(rss),
+        score: f("score_median_s"),
+        score_cpu: f("score_cpu_median_s"),
+        forward: f("forward_median_s"),
+        forward_cpu: f("forward_cpu_median_s"),
+        cold: summarise(&cold),
         segments: v["segments"].as_u64().unwrap_or(0),
     })
 }
@@ -122,19 +155,35 @@ fn python(input: &Path, runs: usize) -> Result<Python, String> {
 fn main() {
     let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
     let scratch = tempfile::tempdir().expect("temp dir");
-    println!("grill scoring benchmark (load average before: {}; GRILL_THREADS={})", loadavg(), std::env::var("GRILL_THREADS").unwrap_or_else(|_| "1 (default)".into()));
+    println!(
+        "grill scoring benchmark (load average before: {}; GRILL_THREADS={})",
+        loadavg(),
+        std::env::var("GRILL_THREADS").unwrap_or_else(|_| "1 (default)".into())
+    );
+    println!("times are medians, wall / CPU (user + system); CPU time is the steadier figure on a shared machine");
 
     // The input: the first question whose rubric has 8 criteria; its model answer cut to 250 words.
     let bank = Bank::embedded().expect("bank");
-    let q = bank.questions.iter().find(|q| bank.rubric(&q.id).is_some_and(|r| r.criteria.len() == 8) && q.answer.is_some()).expect("a question with an 8-criterion rubric");
+    let q = bank
+        .questions
+        .iter()
+        .find(|q| bank.rubric(&q.id).is_some_and(|r| r.criteria.len() == 8) && q.answer.is_some())
+        .expect("a question with an 8-criterion rubric");
     let rubric = bank.rubric(&q.id).unwrap();
-    let answer: String = q.answer.as_deref().unwrap().split_whitespace().take(ANSWER_WORDS).collect::<Vec<_>>().join(" ");
+    let answer: String =
+        q.answer.as_deref().unwrap().split_whitespace().take(ANSWER_WORDS).collect::<Vec<_>>().join(" ");
     let answer_file = scratch.path().join("answer.txt");
     std::fs::write(&answer_file, &answer).unwrap();
     let (clean, _) = text::strip_fillers(&answer);
     let segments = text::segments(&clean);
     let seg_refs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    println!("input: {} ({} criteria), {} words, {} segments\n", q.id, rubric.criteria.len(), ANSWER_WORDS, segments.len());
+    println!(
+        "input: {} ({} criteria), {} words, {} segments\n",
+        q.id,
+        rubric.criteria.len(),
+        ANSWER_WORDS,
+        segments.len()
+    );
 
     // 1. Warm, in process.
     let cfg = Config::for_data_dir(scratch.path().join("warm"));
@@ -146,62 +195,69 @@ fn main() {
         score = engine.score(q, Some(rubric), &answer).unwrap().score;
         engine.embedder.embed_uncached(&seg_refs).unwrap();
     }
-    let (mut t_score, mut t_fwd) = (Vec::new(), Vec::new());
+    let (mut s_wall, mut s_cpu, mut f_wall, mut f_cpu) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_now());
         std::hint::black_box(engine.score(q, Some(rubric), &answer).unwrap());
-        t_score.push(t.elapsed().as_secs_f64());
-        let t = Instant::now();
+        s_wall.push(t.elapsed().as_secs_f64());
+        s_cpu.push(cpu_now() - c);
+        let (t, c) = (Instant::now(), cpu_now());
         std::hint::black_box(engine.embedder.embed_uncached(&seg_refs).unwrap());
-        t_fwd.push(t.elapsed().as_secs_f64());
+        f_wall.push(t.elapsed().as_secs_f64());
+        f_cpu.push(cpu_now() - c);
     }
-    let (warm, fwd) = (median(t_score), median(t_fwd));
+    let (warm, warm_cpu, fwd, fwd_cpu) = (median(s_wall), median(s_cpu), median(f_wall), median(f_cpu));
     drop(engine);
-    println!("1. warm scoring, median of {runs} (score {score})");
-    println!("   model load (in process)                 {}", ms(load));
-    println!("   score 250 words vs 8 criteria           {}", ms(warm));
-    println!("   raw embedding pass over the {:>2} segments {}", segments.len(), ms(fwd));
-    println!("   ratio score / raw pass                  {:.2}x   (target <= 1.25x)\n", warm / fwd);
+    println!("1. warm scoring, {runs} runs (score {score})");
+    println!("   model load (in process)                  {}", ms(load));
+    println!("   score 250 words vs 8 criteria            {} / {}", ms(warm), ms(warm_cpu));
+    println!("   raw embedding pass over the {:>2} segments  {} / {}", segments.len(), ms(fwd), ms(fwd_cpu));
+    println!(
+        "   ratio score / raw pass                   {:.2}x / {:.2}x   (target <= 1.25x)\n",
+        warm / fwd,
+        warm_cpu / fwd_cpu
+    );
 
-    // 2. Cold processes.
-    let mut cold_empty = Vec::new();
-    let mut rss_empty = Vec::new();
-    for i in 0..COLD_RUNS {
-        let dir = scratch.path().join(format!("cold-{i}"));
-        let (wall, rss, ok) = run_measured(grill(&dir).args(["score", &q.id, "--json", "--answer-file"]).arg(&answer_file));
-        assert!(ok, "grill score failed");
-        cold_empty.push(wall);
-        rss_empty.push(rss);
-    }
-    let cached = scratch.path().join("cold-cached");
-    run_measured(grill(&cached).args(["score", &q.id, "--json", "--answer-file"]).arg(&answer_file));
-    let mut cold_cached = Vec::new();
-    let mut rss_cached = Vec::new();
-    for _ in 0..COLD_RUNS {
-        let (wall, rss, ok) = run_measured(grill(&cached).args(["score", &q.id, "--json", "--answer-file"]).arg(&answer_file));
-        assert!(ok, "grill score failed");
-        cold_cached.push(wall);
-        rss_cached.push(rss);
-    }
-    let (ce, cc) = (median(cold_empty), median(cold_cached));
-    let (re, rc) = (rss_empty.iter().cloned().fold(0.0, f64::max), rss_cached.iter().cloned().fold(0.0, f64::max));
-    println!("2. cold `grill score` process ({}), median of {COLD_RUNS}", Path::new(GRILL).display());
-    println!("   first run (empty embedding cache)      {}   peak RSS {re:.0} MiB", ms(ce));
-    println!("   later runs (rubric already cached)     {}   peak RSS {rc:.0} MiB", ms(cc));
+    // 2. Cold processes: a fresh data dir each time (nothing cached), then one warm cache.
+    let score_cmd = |dir: &Path| {
+        let mut c = grill(dir);
+        c.args(["score", &q.id, "--json", "--answer-file"]).arg(&answer_file);
+        c
+    };
+    let empty: Vec<Measured> =
+        (0..COLD_RUNS).map(|i| run_measured(&mut score_cmd(&scratch.path().join(format!("cold-{i}"))))).collect();
+    let cached_dir = scratch.path().join("cold-cached");
+    run_measured(&mut score_cmd(&cached_dir));
+    let cached: Vec<Measured> = (0..COLD_RUNS).map(|_| run_measured(&mut score_cmd(&cached_dir))).collect();
+    assert!(empty.iter().chain(&cached).all(|m| m.ok), "grill score failed");
+    let (ce, ce_cpu, ce_rss) = summarise(&empty);
+    let (cc, cc_cpu, cc_rss) = summarise(&cached);
+    println!("2. cold `grill score` process ({}), {COLD_RUNS} runs each", Path::new(GRILL).display());
+    println!("   first run (empty embedding cache)        {} / {}   peak RSS {ce_rss:.0} MiB", ms(ce), ms(ce_cpu));
+    println!("   later runs (rubric already cached)       {} / {}   peak RSS {cc_rss:.0} MiB", ms(cc), ms(cc_cpu));
     println!("   targets: <= 400 ms, <= 250 MB\n");
 
     // 3. grill eval throughput.
     let dataset = PathBuf::from(ROOT).join("../shared/eval/interview-dev.jsonl");
     match std::fs::read_to_string(&dataset) {
         Ok(text) => {
-            let n = text.lines().filter(|l| !l.trim().is_empty()).count();
+            let n = text.lines().filter(|l| !l.trim().is_empty()).count() as f64;
             let dir = scratch.path().join("eval");
-            let (first, rss1, ok1) = run_measured(grill(&dir).args(["eval", "--json", "--dataset"]).arg(&dataset));
-            let (second, rss2, ok2) = run_measured(grill(&dir).args(["eval", "--json", "--dataset"]).arg(&dataset));
-            assert!(ok1 && ok2, "grill eval failed");
+            let eval = || run_measured(grill(&dir).args(["eval", "--json", "--dataset"]).arg(&dataset));
+            let (first, second) = (eval(), eval());
+            assert!(first.ok && second.ok, "grill eval failed");
             println!("3. `grill eval` on {} ({n} answers)", dataset.display());
-            println!("   empty cache   {}  {:.1} answers/s   peak RSS {rss1:.0} MiB", ms(first), n as f64 / first);
-            println!("   warm cache    {}  {:.1} answers/s   peak RSS {rss2:.0} MiB\n", ms(second), n as f64 / second);
+            for (label, m) in [("empty cache", first), ("warm cache ", second)] {
+                println!(
+                    "   {label}  {} / {}   {:.1} answers/s wall, {:.1} per CPU-second   peak RSS {:.0} MiB",
+                    ms(m.wall),
+                    ms(m.cpu),
+                    n / m.wall,
+                    n / m.cpu,
+                    m.rss
+                );
+            }
+            println!();
         }
         Err(e) => println!("3. `grill eval`: skipped, cannot read {} ({e})\n", dataset.display()),
     }
@@ -213,14 +269,39 @@ fn main() {
         .iter()
         .map(|c| serde_json::json!({"statement": c.statement, "terms": c.terms.iter().map(|g| g.aliases.join("|")).collect::<Vec<_>>()}))
         .collect();
-    std::fs::write(&input, serde_json::json!({"answer": answer, "scenario": q.scenario, "criteria": criteria}).to_string()).unwrap();
+    let input_json = serde_json::json!({"answer": answer, "scenario": q.scenario, "criteria": criteria});
+    std::fs::write(&input, input_json.to_string()).unwrap();
     match python(&input, runs) {
         Ok(py) => {
-            println!("4. Python (scripts/bench_python.py: onnxruntime, same model, 1 thread), same run");
-            println!("   warm score                              {}   grill is {:.2}x faster", ms(py.score), py.score / warm);
-            println!("   raw embedding pass ({:>2} segments)       {}   grill is {:.2}x faster", py.segments, ms(py.forward), py.forward / fwd);
-            println!("   cold process                            {}   peak RSS {:.0} MiB", ms(py.cold), py.cold_rss);
-            println!("   cold: grill is {:.2}x faster (empty cache), {:.2}x (cached)   (target >= 1.5x)", py.cold / ce, py.cold / cc);
+            let (pc, pc_cpu, pc_rss) = py.cold;
+            println!("4. Python (scripts/bench_python.py: onnxruntime, same model and settings), same run");
+            println!(
+                "   warm score                               {} / {}   grill is {:.2}x / {:.2}x faster",
+                ms(py.score),
+                ms(py.score_cpu),
+                py.score / warm,
+                py.score_cpu / warm_cpu
+            );
+            println!(
+                "   raw embedding pass ({:>2} segments)        {} / {}   grill is {:.2}x / {:.2}x faster",
+                py.segments,
+                ms(py.forward),
+                ms(py.forward_cpu),
+                py.forward / fwd,
+                py.forward_cpu / fwd_cpu
+            );
+            println!(
+                "   cold process                             {} / {}   peak RSS {pc_rss:.0} MiB",
+                ms(pc),
+                ms(pc_cpu)
+            );
+            println!(
+                "   cold, grill vs Python: {:.2}x / {:.2}x faster with an empty cache, {:.2}x / {:.2}x cached   (target >= 1.5x)",
+                pc / ce,
+                pc_cpu / ce_cpu,
+                pc / cc,
+                pc_cpu / cc_cpu
+            );
         }
         Err(e) => println!("4. Python: skipped: {e}"),
     }

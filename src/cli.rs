@@ -47,6 +47,8 @@ pub enum Command {
     Bank(BankCommand),
     /// Score an answer to a question against its rubric
     Score(ScoreArgs),
+    /// Score an answer, then stream written feedback from an LLM endpoint (optional; see `grill doctor`)
+    Feedback(FeedbackArgs),
     /// Measure the scorer's agreement with human grades on a JSONL file
     Eval(EvalArgs),
     /// Fit the score calibration on a graded JSONL file
@@ -199,12 +201,45 @@ pub enum BankCommand {
 pub struct ScoreArgs {
     /// Question id, e.g. q042 or 42
     pub id: String,
+    /// The answer file; `-` reads standard input (same as --answer-file)
+    #[arg(value_name = "FILE", conflicts_with = "answer_file")]
+    pub answer: Option<PathBuf>,
     /// Read the answer from this file; `-` reads standard input
     #[arg(long, short = 'a', value_name = "FILE")]
     pub answer_file: Option<PathBuf>,
     /// Print the scorecard as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    /// Question id, e.g. q042 or 42
+    pub id: String,
+    /// Read the answer from this file; `-` reads standard input
+    #[arg(long, short = 'a', value_name = "FILE")]
+    pub answer_file: Option<PathBuf>,
+    /// Print the request that would be sent (API key masked) and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the scorecard and the feedback as JSON when done, instead of streaming text
+    #[arg(long)]
+    pub json: bool,
+    /// The OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080 [env: GRILL_LLM_BASE_URL]
+    #[arg(long, value_name = "URL")]
+    pub llm_url: Option<String>,
+    /// The model to ask (default: the first the endpoint lists) [env: GRILL_LLM_MODEL]
+    #[arg(long, value_name = "NAME")]
+    pub llm_model: Option<String>,
+    /// Seconds to wait for the first token [default: 30]
+    #[arg(long, value_name = "SECS")]
+    pub first_token_timeout: Option<u64>,
+    /// Seconds the whole feedback may take [default: 180]
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Ask for plain text instead of a JSON schema
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Args)]

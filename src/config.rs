@@ -23,6 +23,8 @@ pub struct Config {
     /// Colour and styles on standard output.
     pub color: bool,
     pub verbose: bool,
+    /// Optional LLM feedback; off unless a base URL is set.
+    pub llm: crate::llm::Settings,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -33,6 +35,11 @@ struct FileConfig {
     model_dir: Option<PathBuf>,
     ort_library: Option<PathBuf>,
     calibration: Option<PathBuf>,
+    llm_base_url: Option<String>,
+    llm_model: Option<String>,
+    llm_api_key_env: Option<String>,
+    llm_first_token_timeout_secs: Option<u64>,
+    llm_timeout_secs: Option<u64>,
 }
 
 fn env_path(name: &str) -> Option<PathBuf> {
@@ -46,11 +53,36 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 fn read_file_config(path: &Path, explicit: bool) -> Result<FileConfig> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| {
-            format!("config file {} is not valid (keys: bank, data_dir, model_dir, ort_library, calibration)", path.display())
+            format!("config file {} is not valid (keys: bank, data_dir, model_dir, ort_library, calibration, llm_base_url, llm_model, llm_api_key_env, llm_first_token_timeout_secs, llm_timeout_secs)", path.display())
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(FileConfig::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read config file {}", path.display())),
     }
+}
+
+fn env_string(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// LLM settings: `grill feedback` flags, then GRILL_LLM_* variables, then the config file.
+fn llm_settings(cli: &Cli, file: &FileConfig) -> crate::llm::Settings {
+    let flags = match &cli.command {
+        Some(crate::cli::Command::Feedback(a)) => Some(a),
+        _ => None,
+    };
+    let mut s = crate::llm::Settings::new(
+        flags.and_then(|a| a.llm_url.clone()).or_else(|| env_string("GRILL_LLM_BASE_URL")).or(file.llm_base_url.clone()),
+        flags.and_then(|a| a.llm_model.clone()).or_else(|| env_string("GRILL_LLM_MODEL")).or(file.llm_model.clone()),
+        file.llm_api_key_env.clone(),
+    );
+    if let Some(t) = flags.and_then(|a| a.first_token_timeout).or(file.llm_first_token_timeout_secs) {
+        s.first_token_timeout = std::time::Duration::from_secs(t.max(1));
+    }
+    if let Some(t) = flags.and_then(|a| a.timeout).or(file.llm_timeout_secs) {
+        s.total_timeout = std::time::Duration::from_secs(t.max(1));
+    }
+    s.structured = !flags.is_some_and(|a| a.plain);
+    s
 }
 
 impl Config {
@@ -61,6 +93,7 @@ impl Config {
             (None, None, Some(dirs)) => read_file_config(&dirs.config_dir().join("config.toml"), false)?,
             (None, None, None) => FileConfig::default(),
         };
+        let llm = llm_settings(cli, &file);
         let data_dir = cli
             .data_dir
             .clone()
@@ -77,12 +110,13 @@ impl Config {
             calibration: env_path("GRILL_CALIBRATION").or(file.calibration),
             color: !no_color && std::io::stdout().is_terminal(),
             verbose: cli.verbose,
+            llm,
         })
     }
 
     /// Settings for tests and library users: built-in bank, data in `data_dir`, no colour.
     pub fn for_data_dir(data_dir: PathBuf) -> Config {
-        Config { bank_dir: None, data_dir, model_dir: None, ort_library: None, calibration: None, color: false, verbose: false }
+        Config { bank_dir: None, data_dir, model_dir: None, ort_library: None, calibration: None, color: false, verbose: false, llm: Default::default() }
     }
 
     pub fn load_bank(&self) -> Result<crate::bank::Bank> {

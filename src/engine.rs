@@ -43,10 +43,19 @@ impl Engine {
         Scorer::new(&mut self.embedder, self.calibration.clone())
     }
 
-    /// Score an answer to a bank question; errors plainly if it has no rubric yet.
+    /// Score an answer to a bank question against its rubric, or, for a question with a
+    /// model answer but no rubric, in reference-only mode against the model answer.
     pub fn score(&mut self, q: &Question, rubric: Option<&Rubric>, answer: &str) -> Result<Scorecard> {
-        let rubric = rubric.ok_or_else(|| anyhow!("{} has no rubric yet, so it cannot be scored (pick another question, or write rubrics/{}.toml)", q.id, q.id))?;
-        self.scorer().score(&q.scenario, q.answer.as_deref(), rubric, answer)
+        let cal = self.calibration.clone();
+        match (rubric, q.answer.as_deref()) {
+            (Some(r), _) => self.scorer().score(&q.scenario, q.answer.as_deref(), r, answer),
+            (None, Some(reference)) => Ok(self.scorer().analyse_reference(&q.id, &q.scenario, &[reference], answer)?.scorecard(&cal)),
+            (None, None) => Err(anyhow!(
+                "{} has neither a rubric nor a model answer yet, so it cannot be scored (pick another question, or write rubrics/{}.toml)",
+                q.id,
+                q.id
+            )),
+        }
     }
 
     pub fn analyse(&mut self, q: &Question, rubric: &Rubric, answer: &str) -> Result<Analysis> {

@@ -14,6 +14,7 @@ pub mod embed;
 pub mod engine;
 pub mod eval;
 pub mod interview;
+pub mod llm;
 pub mod plan;
 pub mod report;
 pub mod repl;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tools(a) => cmd::browse::tools(&cfg, &a),
         Command::Bank(c) => cmd::bank::run(&cfg, &c),
         Command::Score(a) => cmd::score::run(&cfg, &a),
+        Command::Feedback(a) => cmd::feedback::run(&cfg, &a),
         Command::Eval(a) => cmd::eval::run(&cfg, &a),
         Command::Calibrate(a) => cmd::calibrate::run(&cfg, &a),
         Command::History(a) => cmd::history::history(&cfg, &a),

@@ -65,8 +65,46 @@ pub fn run(cfg: &Config) -> Result<()> {
             bad(&format!("session store: {e:#}"));
         }
     }
+    if llm_check(cfg, p).is_err() {
+        failures += 1;
+    }
     if failures > 0 {
         bail!("{failures} check(s) failed; see the hints above");
     }
     Ok(())
+}
+
+/// The optional LLM endpoint: off, or what answers (models, streaming, the key's source).
+fn llm_check(cfg: &Config, p: Painter) -> Result<(), ()> {
+    let llm = &cfg.llm;
+    if !llm.is_configured() {
+        println!(
+            "{} LLM feedback: off (set llm_base_url in the config file or GRILL_LLM_BASE_URL to an OpenAI-compatible endpoint)",
+            p.dim("off ")
+        );
+        return Ok(());
+    }
+    let key = match &llm.api_key {
+        Some(_) => format!("API key from ${}", llm.api_key_env),
+        None => format!("no API key (${} is unset)", llm.api_key_env),
+    };
+    match crate::llm::check_endpoint(llm) {
+        Ok(c) => {
+            let listed = if c.models.contains(&c.model) { "" } else { ", not among the listed models" };
+            println!(
+                "{} LLM feedback: {} lists {} model(s) ({}); streaming chat works with {}{listed} (first token in {} ms); {key}",
+                p.green("ok  "),
+                c.api_root,
+                c.models.len(),
+                c.models.join(", "),
+                c.model,
+                c.first_token.as_millis()
+            );
+            Ok(())
+        }
+        Err(e) => {
+            println!("{} LLM feedback: {e}; {key}", p.red("FAIL"));
+            Err(())
+        }
+    }
 }

@@ -5,6 +5,7 @@ pub mod browse;
 pub mod calibrate;
 pub mod doctor;
 pub mod eval;
+pub mod feedback;
 pub mod history;
 pub mod practice;
 pub mod report;

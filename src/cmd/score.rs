@@ -40,13 +40,15 @@ pub fn save_answer_copy(cfg: &Config, qid: &str, text: &str) -> Result<std::path
 pub fn run(cfg: &Config, args: &ScoreArgs) -> Result<()> {
     let bank = cfg.load_bank()?;
     let q = bank.resolve(&args.id).map_err(|e| anyhow!(e))?;
-    let rubric = bank.rubric(&q.id).ok_or_else(|| anyhow!("{} has no rubric yet, so answers to it cannot be scored (`grill list` shows which questions have one)", q.id))?;
-    let (answer, from_stdin) = read_answer(args.answer_file.as_deref())?;
+    if bank.rubric(&q.id).is_none() && q.answer.is_none() {
+        bail!("{} has neither a rubric nor a model answer yet, so answers to it cannot be scored (`grill list --json` shows which have one)", q.id);
+    }
+    let (answer, from_stdin) = read_answer(args.answer_file.as_deref().or(args.answer.as_deref()))?;
     if from_stdin {
         save_answer_copy(cfg, &q.id, &answer)?;
     }
     let mut engine = Engine::load(cfg)?;
-    let card = engine.score(q, Some(rubric), &answer)?;
+    let card = engine.score(q, bank.rubric(&q.id), &answer)?;
     if args.json {
         return print_json(&card);
     }

@@ -58,7 +58,7 @@ pub fn load_rows(path: &Path, split: Option<&str>) -> Result<Vec<Row>> {
         let row: Row = serde_json::from_str(line).map_err(|e| {
             anyhow!("{}:{}: {e} (each line needs answer, score, max_score, and question_id or question + reference)", path.display(), i + 1)
         })?;
-        if !(row.max_score > 0.0) || !(0.0..=row.max_score).contains(&row.score) {
+        if row.max_score.is_nan() || row.max_score <= 0.0 || !(0.0..=row.max_score).contains(&row.score) {
             bail!("{}:{}: score {} is not within 0..=max_score {}", path.display(), i + 1, row.score, row.max_score);
         }
         if row.question_id.is_none() && (row.question.is_none() || row.reference.is_none()) {
@@ -192,7 +192,7 @@ pub fn cross_validate(rows: &[Row], analyses: &[Analysis], base: &Calibration) -
     let mut uniq: Vec<&String> = keys.iter().collect();
     uniq.sort();
     uniq.dedup();
-    let folds = uniq.len().min(30).max(2);
+    let folds = uniq.len().clamp(2, 30);
     let fold_of = |k: &String| uniq.iter().position(|u| *u == k).unwrap_or(0) % folds;
     let mut pred = vec![0.0; rows.len()];
     for f in 0..folds {

@@ -203,6 +203,10 @@ struct StoredCriterion {
     #[serde(default)]
     max_points: f64,
     #[serde(default)]
+    points: f64,
+    #[serde(default)]
+    status: Option<Status>,
+    #[serde(default)]
     study: String,
 }
 
@@ -234,7 +238,10 @@ fn outcomes(bank: &Bank, question: &str, card: Option<&serde_json::Value>) -> Ve
                 100.0 * c.weight / total
             };
             Outcome {
-                status: Status::from_coverage(c.coverage),
+                // scorecards from before statuses were stored: judge by points, else coverage
+                status: c.status.unwrap_or_else(|| {
+                    Status::from_share(if c.points > 0.0 && max_points > 0.0 { c.points / max_points } else { c.coverage })
+                }),
                 idea: c.idea,
                 coverage: c.coverage.clamp(0.0, 1.0),
                 max_points,
@@ -615,7 +622,7 @@ pub(crate) mod tests {
                 .map(|(idea, cov)| Outcome {
                     idea: idea.to_string(),
                     coverage: *cov,
-                    status: Status::from_coverage(*cov),
+                    status: Status::from_share(*cov),
                     max_points: 100.0 / n,
                     study: format!("Study {idea}."),
                 })

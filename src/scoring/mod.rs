@@ -32,9 +32,12 @@ pub const SALAD_CAP: f64 = 15.0;
 /// Score cap for answers that do not address the question.
 pub const OFF_TOPIC_CAP: f64 = 10.0;
 
-/// Coverage at or above which a criterion counts as covered, and as partly covered.
+/// Similarity lost by a criterion whose best evidence already carries other ideas.
+pub const SHARED_EVIDENCE_DISCOUNT: f32 = 0.2;
+
+/// Share of a criterion's points at or above which it counts as covered, and as partly covered.
 pub const COVERED: f64 = 0.6;
-pub const PARTIAL: f64 = 0.3;
+pub const PARTIAL: f64 = 0.25;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -73,10 +76,11 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn from_coverage(c: f64) -> Status {
-        if c >= COVERED {
+    /// From the share of a criterion's points earned.
+    pub fn from_share(f: f64) -> Status {
+        if f >= COVERED {
             Status::Covered
-        } else if c >= PARTIAL {
+        } else if f >= PARTIAL {
             Status::Partial
         } else {
             Status::Missed
@@ -164,11 +168,18 @@ impl Scorecard {
         let total: f64 = self.criteria.iter().map(|c| c.weight).sum::<f64>().max(1e-9);
         self.raw = self.criteria.iter().map(|c| c.weight * c.coverage).sum::<f64>() / total;
         let base = (self.intercept + self.gain * 100.0 * self.raw.powf(self.power)).clamp(0.0, 100.0);
-        let earned: f64 = self.criteria.iter().map(|c| c.weight * c.coverage).sum::<f64>().max(1e-9);
-        for c in &mut self.criteria {
-            c.status = Status::from_coverage(c.coverage);
+        // The calibration maps weighted coverage `raw0` to a score of 0, so a criterion earns
+        // points for its coverage above `raw0`; its share of the score is that excess.
+        let raw0 = if self.gain > 0.0 { (-self.intercept / (100.0 * self.gain)).max(0.0) } else { 0.0 };
+        let share = |c: &CriterionResult| (self.gain.max(0.0) * (c.coverage - raw0)).clamp(0.0, 1.0);
+        let shares: Vec<f64> = self.criteria.iter().map(share).collect();
+        let earned: f64 = self.criteria.iter().zip(&shares).map(|(c, f)| c.weight * f).sum::<f64>();
+        // An answer capped as empty, junk or off-topic earns nothing, so nothing is "covered".
+        let void = self.caps.iter().any(|c| c.max_score <= OFF_TOPIC_CAP);
+        for (c, f) in self.criteria.iter_mut().zip(shares) {
             c.max_points = 100.0 * c.weight / total;
-            c.points = (base * c.weight * c.coverage / earned).min(c.max_points);
+            c.status = if void { Status::Missed } else { Status::from_share(f) };
+            c.points = if void || earned <= 0.0 { 0.0 } else { (base * c.weight * f / earned).min(c.max_points) };
         }
         let penalty: f64 = self.red_flags.iter().map(|f| f.penalty).sum();
         let mut score = (base - penalty).max(0.0);
@@ -200,7 +211,7 @@ impl Scorecard {
         self.criteria
             .iter()
             .filter(|c| c.status != Status::Covered)
-            .max_by(|a, b| (a.weight * (1.0 - a.coverage)).total_cmp(&(b.weight * (1.0 - b.coverage))))
+            .max_by(|a, b| (a.max_points - a.points).total_cmp(&(b.max_points - b.points)))
     }
 }
 
@@ -256,7 +267,7 @@ impl Analysis {
                     similarity: round3(f.similarity),
                     terms: round3(f.terms),
                     coverage,
-                    status: Status::from_coverage(coverage),
+                    status: Status::Missed,
                     points: 0.0,
                     max_points: 0.0,
                     evidence: f.evidence.clone(),
@@ -493,26 +504,54 @@ impl<'e> Scorer<'e> {
             })
             .collect();
 
-        let mut features = Vec::with_capacity(rubric.criteria.len());
+        // Evidence is assigned greedily, best match first, and a segment can carry only as
+        // many ideas as its length allows (one per ~12 words): a single sentence does not
+        // state five distinct rubric ideas. A criterion whose best evidence is used up
+        // keeps that similarity, discounted.
         let sim = |v: &[f32], cv: &[f32], ex: Option<&Vec<f32>>| {
             let s = cosine(v, cv);
             ex.map_or(s, |e| s.max(cosine(v, e)))
         };
-        for ((c, cv), ex) in rubric.criteria.iter().zip(crit_vecs).zip(&exemplars) {
-            let mut best = (f32::MIN, None::<String>);
+        let mut capacity: Vec<usize> = prep.segments.iter().map(|s| (text::words(s).len() / 12).max(1)).collect();
+        // (similarity, criterion, first segment, is a pair)
+        let mut cands: Vec<(f32, usize, usize, bool)> = Vec::new();
+        for (ci, (cv, ex)) in crit_vecs.iter().zip(&exemplars).enumerate() {
             for (i, sv) in seg_vecs.iter().enumerate() {
-                let s = sim(sv, cv, *ex);
-                if s > best.0 {
-                    best = (s, Some(prep.segments[i].clone()));
-                }
+                cands.push((sim(sv, cv, *ex), ci, i, false));
             }
             for (i, pv) in pairs.iter().enumerate() {
                 // a pair must beat its best single segment clearly to be preferred
-                let s = sim(pv, cv, *ex) - 0.02;
-                if s > best.0 {
-                    best = (s, Some(format!("{} {}", prep.segments[i], prep.segments[i + 1])));
-                }
+                cands.push((sim(pv, cv, *ex) - 0.02, ci, i, true));
             }
+        }
+        cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut assigned: Vec<Option<(f32, String)>> = vec![None; rubric.criteria.len()];
+        let mut best_any: Vec<Option<(f32, String)>> = vec![None; rubric.criteria.len()];
+        let text_of = |i: usize, pair: bool| if pair { format!("{} {}", prep.segments[i], prep.segments[i + 1]) } else { prep.segments[i].clone() };
+        for &(s, ci, i, pair) in &cands {
+            if best_any[ci].is_none() {
+                best_any[ci] = Some((s, text_of(i, pair)));
+            }
+            if assigned[ci].is_some() {
+                continue;
+            }
+            let free = capacity[i] > 0 && (!pair || capacity[i + 1] > 0);
+            if free {
+                capacity[i] -= 1;
+                if pair {
+                    capacity[i + 1] -= 1;
+                }
+                assigned[ci] = Some((s, text_of(i, pair)));
+            }
+        }
+        let mut features = Vec::with_capacity(rubric.criteria.len());
+        for (ci, c) in rubric.criteria.iter().enumerate() {
+            let own_evidence = assigned[ci].is_some();
+            let best = match (assigned[ci].take(), best_any[ci].take()) {
+                (Some(a), _) => (a.0, Some(a.1)),
+                (None, Some(b)) => (b.0 - SHARED_EVIDENCE_DISCOUNT, Some(b.1)),
+                (None, None) => (0.0, None),
+            };
             let (mut found, mut missing) = (Vec::new(), Vec::new());
             for g in &c.terms {
                 if term_match(&prep.stems, g) {
@@ -522,7 +561,8 @@ impl<'e> Scorer<'e> {
                 }
             }
             let needed = c.terms.len().clamp(1, 3) as f64;
-            let terms = (found.len() as f64 / needed).min(1.0);
+            // Terms count fully only for an idea with evidence of its own.
+            let terms = (found.len() as f64 / needed).min(1.0) * if own_evidence { 1.0 } else { 0.5 };
             features.push(CriterionFeatures { similarity: best.0.max(0.0) as f64, terms, evidence: best.1, terms_found: found, terms_missing: missing });
         }
 

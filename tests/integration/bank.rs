@@ -64,7 +64,7 @@ fn every_shipped_question_is_complete() {
                     problems.push(format!("{}: rubric has {} criteria", q.id, r.criteria.len()));
                 }
                 for c in &r.criteria {
-                    if !(c.weight > 0.0) || c.terms.is_empty() || c.followup.is_empty() || c.study.is_empty() {
+                    if c.weight <= 0.0 || c.weight.is_nan() || c.terms.is_empty() || c.followup.is_empty() || c.study.is_empty() {
                         problems.push(format!("{}: criterion {} is incomplete", q.id, c.id));
                     }
                 }
@@ -105,8 +105,9 @@ fn every_level_is_used() {
 fn scenarios_equal_the_seed_lines() {
     // CI has the seed file; a missing file is a failure, never a skip.
     let path = repo().join(SEEDS);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("the seed file {} is missing ({e}); the bank's scenarios are checked against it", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("the seed file {} is missing ({e}); the bank's scenarios are checked against it", path.display())
+    });
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.len() >= 202, "the seed file has {} lines, expected at least 202", lines.len());
     let bank = shipped();
@@ -157,14 +158,21 @@ fn validate_passes_the_built_in_bank_without_warnings() {
         .args(["bank", "validate"])
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("ok the built-in bank: 200 questions, 200 with a model answer, 200 with a rubric\n"))
+        .stdout(predicate::str::starts_with(
+            "ok the built-in bank: 200 questions, 200 with a model answer, 200 with a rubric\n",
+        ))
         .stdout(predicate::str::contains("warning").not());
 }
 
 #[test]
 fn validate_passes_the_repository_as_a_directory_bank() {
     let env = Env::new();
-    env.grill().args(["bank", "validate"]).arg(repo()).assert().success().stdout(predicate::str::contains("200 questions"));
+    env.grill()
+        .args(["bank", "validate"])
+        .arg(repo())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("200 questions"));
 }
 
 // ---- broken banks ------------------------------------------------------------------
@@ -192,7 +200,10 @@ fn rubric_for(id: &str) -> String {
 /// A small valid bank in the test's temp dir: q001 and q002, each with a rubric.
 fn fixture_bank(env: &Env) -> std::path::PathBuf {
     env.write("bank/questions/q001.toml", QUESTION);
-    env.write("bank/questions/q002.toml", QUESTION.replace("\"q001\"", "\"q002\"").replace("Nightly retrain", "Weekly retrain"));
+    env.write(
+        "bank/questions/q002.toml",
+        QUESTION.replace("\"q001\"", "\"q002\"").replace("Nightly retrain", "Weekly retrain"),
+    );
     env.write("bank/rubrics/q001.toml", rubric_for("q001"));
     env.write("bank/rubrics/q002.toml", rubric_for("q002"));
     env.path().join("bank")
@@ -237,9 +248,15 @@ fn validate_reports_bad_syntax_with_file_and_line() {
 fn validate_reports_a_missing_field_with_file_and_line() {
     let env = Env::new();
     let dir = fixture_bank(&env);
-    env.write("bank/questions/q002.toml", QUESTION.replace("\"q001\"", "\"q002\"").replace("topic = \"pipelines\"\n", ""));
+    env.write(
+        "bank/questions/q002.toml",
+        QUESTION.replace("\"q001\"", "\"q002\"").replace("topic = \"pipelines\"\n", ""),
+    );
     let err = validate_fails(&env, &dir);
-    let hit = err.lines().find(|l| l.contains("missing field `topic`")).unwrap_or_else(|| panic!("no missing-field error:\n{err}"));
+    let hit = err
+        .lines()
+        .find(|l| l.contains("missing field `topic`"))
+        .unwrap_or_else(|| panic!("no missing-field error:\n{err}"));
     assert!(hit.contains("questions/q002.toml:1:"), "{hit}");
     assert!(hit.contains("docs/bank-format.md"), "{hit}");
 }
@@ -251,7 +268,10 @@ fn validate_does_not_blame_the_rubric_of_an_invalid_question() {
     // (add questions/q002.toml ...)", advice that is wrong: the file exists.
     let env = Env::new();
     let dir = fixture_bank(&env);
-    env.write("bank/questions/q002.toml", QUESTION.replace("\"q001\"", "\"q002\"").replace("topic = \"pipelines\"\n", ""));
+    env.write(
+        "bank/questions/q002.toml",
+        QUESTION.replace("\"q001\"", "\"q002\"").replace("topic = \"pipelines\"\n", ""),
+    );
     let err = validate_fails(&env, &dir);
     assert!(!err.contains("no such question exists"), "a rubric is blamed for its question's parse error:\n{err}");
 }
@@ -268,7 +288,10 @@ fn validate_reports_a_duplicate_id() {
     let err = validate_fails(&env, &dir);
     let hit = err.lines().find(|l| l.contains("q003.toml")).unwrap_or_else(|| panic!("q003.toml not named:\n{err}"));
     assert!(hit.contains("questions/q003.toml:1:"), "{hit}");
-    assert!(hit.contains("duplicate") && hit.contains("q001.toml"), "the error should say the id duplicates questions/q001.toml:\n{hit}");
+    assert!(
+        hit.contains("duplicate") && hit.contains("q001.toml"),
+        "the error should say the id duplicates questions/q001.toml:\n{hit}"
+    );
 }
 
 #[test]
@@ -288,7 +311,10 @@ fn validate_reports_an_unknown_topic_with_a_suggestion() {
     env.write("bank/questions/q001.toml", &bad);
     let err = validate_fails(&env, &dir);
     let line = line_of(&bad, "topic =");
-    assert!(err.contains(&format!("questions/q001.toml:{line}: unknown topic 'pipeline'; did you mean pipelines?")), "{err}");
+    assert!(
+        err.contains(&format!("questions/q001.toml:{line}: unknown topic 'pipeline'; did you mean pipelines?")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -325,7 +351,10 @@ fn validate_reports_non_positive_weights_on_their_line() {
         env.write("bank/rubrics/q002.toml", &bad);
         let err = validate_fails(&env, &dir);
         let line = line_of(&bad, &format!("weight = {weight}"));
-        assert!(err.contains(&format!("rubrics/q002.toml:{line}: criterion 'c3' has weight {weight}")), "weight {weight}:\n{err}");
+        assert!(
+            err.contains(&format!("rubrics/q002.toml:{line}: criterion 'c3' has weight {weight}")),
+            "weight {weight}:\n{err}"
+        );
         assert!(err.contains("weights must be positive"), "{err}");
     }
 }
@@ -338,7 +367,10 @@ fn validate_reports_a_rubric_for_a_missing_question() {
     env.write("bank/rubrics/q009.toml", &r);
     let err = validate_fails(&env, &dir);
     let line = line_of(&r, "question =");
-    assert!(err.contains(&format!("rubrics/q009.toml:{line}: rubric for 'q009', but no such question exists")), "{err}");
+    assert!(
+        err.contains(&format!("rubrics/q009.toml:{line}: rubric for 'q009', but no such question exists")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -370,7 +402,9 @@ fn validate_output_snapshot() {
     let env = Env::new();
     let dir = fixture_bank(&env);
     // Errors that do not cascade: q002's question and rubric are both broken.
-    let q2 = QUESTION.replace("\"q001\"", "\"q002\"").replace("tools = [\"airflow\", \"mlflow\"]", "tools = [\"airflw\", \"mlflow\"]");
+    let q2 = QUESTION
+        .replace("\"q001\"", "\"q002\"")
+        .replace("tools = [\"airflow\", \"mlflow\"]", "tools = [\"airflw\", \"mlflow\"]");
     env.write("bank/questions/q002.toml", q2);
     env.write("bank/rubrics/q002.toml", rubric_for("q002").replacen("weight = 2", "weight = -1", 1));
     env.write("bank/rubrics/q009.toml", rubric_for("q009"));
@@ -408,7 +442,16 @@ fn a_broken_bank_stops_other_commands_with_a_hint() {
 fn bank_stats_of_a_user_bank() {
     let env = Env::new();
     let dir = fixture_bank(&env);
-    let out = env.grill().arg("--bank").arg(&dir).args(["bank", "stats", "--json"]).assert().success().get_output().stdout.clone();
+    let out = env
+        .grill()
+        .arg("--bank")
+        .arg(&dir)
+        .args(["bank", "stats", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["questions"], 2);
     assert_eq!(v["by_topic"]["pipelines"], 2);
@@ -419,7 +462,17 @@ fn bank_stats_of_a_user_bank() {
 fn the_bank_can_come_from_the_environment_and_the_config_file() {
     let env = Env::new();
     let dir = fixture_bank(&env);
-    env.grill().env("GRILL_BANK", &dir).args(["bank", "stats"]).assert().success().stdout(predicate::str::starts_with("2 questions"));
+    env.grill()
+        .env("GRILL_BANK", &dir)
+        .args(["bank", "stats"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("2 questions"));
     let cfg = env.write("config.toml", format!("bank = {:?}\n", dir.display().to_string()));
-    env.grill().env("GRILL_CONFIG", &cfg).args(["bank", "stats"]).assert().success().stdout(predicate::str::starts_with("2 questions"));
+    env.grill()
+        .env("GRILL_CONFIG", &cfg)
+        .args(["bank", "stats"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("2 questions"));
 }

