@@ -13,7 +13,7 @@
 # Everything is cached under $GRILL_LLAMA_CACHE (default ~/.cache/grill/llama-server), so a
 # second run does no download and no compile. Only PyPI is used, through pip. The web UI is
 # not built (LLAMA_USE_PREBUILT_UI=OFF), since its default build downloads files. The build
-# is portable (GGML_NATIVE=OFF: AVX2/FMA/F16C on x86-64): a native build picked AMX
+# is portable (GGML_NATIVE=OFF, AVX2/FMA/F16C named on x86-64): a native build picked AMX
 # instructions this VM's CPU lists but cannot run, and died of SIGILL.
 set -euo pipefail
 
@@ -21,7 +21,7 @@ LLAMA_CPP_PYTHON_VERSION=0.3.36
 SMOLLM2_VERSION=0.1.2
 CACHE="${GRILL_LLAMA_CACHE:-$HOME/.cache/grill/llama-server}"
 # The build's flags are part of its name, so a change of flags builds anew.
-BUILD_ID="$LLAMA_CPP_PYTHON_VERSION-portable"
+BUILD_ID="$LLAMA_CPP_PYTHON_VERSION-avx2"
 BIN="$CACHE/bin-$BUILD_ID/llama-server"
 MODEL="$CACHE/models/smollm2-135m-instruct-q4_1.gguf"
 JOBS="${GRILL_LLAMA_JOBS:-$(nproc 2>/dev/null || echo 2)}"
@@ -62,11 +62,17 @@ ensure_binary() {
       || mv "$top" "$src/llama-cpp-python-$LLAMA_CPP_PYTHON_VERSION"
   fi
   local llama="$src/llama-cpp-python-$LLAMA_CPP_PYTHON_VERSION/vendor/llama.cpp"
+  # Name the instruction sets: a reused build directory keeps whatever its cache holds.
+  local isa=()
+  if [ "$(uname -m)" = x86_64 ]; then
+    isa=(-DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_BMI2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+      -DGGML_AVX512=OFF -DGGML_AVX_VNNI=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF)
+  fi
   log "building llama-server with $JOBS jobs (about 14 minutes on 2 cores)"
   "$CMAKE" -S "$llama" -B "$CACHE/build" -DCMAKE_BUILD_TYPE=Release \
     -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
     -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DBUILD_SHARED_LIBS=OFF \
-    -DGGML_NATIVE=OFF >"$CACHE/cmake-configure.log" 2>&1 \
+    -DGGML_NATIVE=OFF "${isa[@]}" >"$CACHE/cmake-configure.log" 2>&1 \
     || { tail -30 "$CACHE/cmake-configure.log" >&2; die "cmake configure failed"; }
   "$CMAKE" --build "$CACHE/build" --target llama-server -j "$JOBS" >"$CACHE/cmake-build.log" 2>&1 \
     || { tail -30 "$CACHE/cmake-build.log" >&2; die "cmake build failed"; }

@@ -186,17 +186,16 @@ fn parse_taxonomy(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Taxonomy
     }
 }
 
-fn parse_question(file: &str, text: &str, tax: &Taxonomy, out: &mut Vec<Diagnostic>) -> Option<Question> {
+fn parse_question(file: &str, text: &str, tax: &Taxonomy, out: &mut Vec<Diagnostic>) -> Option<(Question, usize)> {
     let mut fc = FileCheck { file, text, out };
     let raw = fc.parse::<RawQuestion>()?;
+    let before = fc.out.len();
     let id = raw.id.get_ref().trim().to_string();
     if normalize_id(&id) != id {
         fc.at(raw.id.span(), format!("id '{id}' is not of the form q001 (a 'q' and three or more digits)"));
-    } else if file_stem(file) != id {
-        // reported, but the question still loads so that a duplicate id is reported too
-        fc.at(raw.id.span(), format!("id '{id}' does not match the file name (rename the file to {id}.toml)"));
     }
-    let before = fc.out.len();
+    // A file name that does not match the id is reported by `load`, which knows whether
+    // another file already has that id.
     let title = raw.title.get_ref().trim().to_string();
     let words = title.split_whitespace().count();
     if words == 0 {
@@ -232,17 +231,21 @@ fn parse_question(file: &str, text: &str, tax: &Taxonomy, out: &mut Vec<Diagnost
     if fc.out.len() > before {
         return None;
     }
+    let id_line = fc.line_of(raw.id.span());
     let answer = raw.answer.trim();
-    Some(Question {
-        id,
-        title,
-        topic,
-        tools,
-        level: level?,
-        tags: raw.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
-        scenario,
-        answer: (!answer.is_empty()).then(|| answer.to_string()),
-    })
+    Some((
+        Question {
+            id,
+            title,
+            topic,
+            tools,
+            level: level?,
+            tags: raw.tags.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+            scenario,
+            answer: (!answer.is_empty()).then(|| answer.to_string()),
+        },
+        id_line,
+    ))
 }
 
 fn parse_rubric(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Option<(Spanned<String>, Rubric)> {
@@ -320,34 +323,58 @@ pub(super) fn load(files: Vec<(String, String)>, origin: String) -> Result<Bank,
         Some((p, text)) => parse_taxonomy(p, text, &mut diags),
         None => parse_taxonomy("taxonomy.toml (built in)", super::DEFAULT_TAXONOMY, &mut diags),
     };
-    let mut questions: Vec<Question> = Vec::new();
+    let mut parsed: Vec<(Question, usize, &String)> = Vec::new();
     let mut rubric_files = Vec::new();
-    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    // Stems of question files that exist but did not load: their rubrics are not blamed.
+    let mut broken: HashSet<String> = HashSet::new();
     for (path, text) in &files {
         if path.ends_with("taxonomy.toml") {
             continue;
         }
         if path.starts_with("questions/") {
-            if let Some(q) = parse_question(path, text, &taxonomy, &mut diags) {
-                if let Some(other) = seen_ids.insert(q.id.clone(), path.clone()) {
-                    diags.push(Diagnostic {
-                        file: path.clone(),
-                        line: Some(1),
-                        message: format!("duplicate id '{}' (also in {other}; give each question its own id)", q.id),
-                    });
-                } else {
-                    questions.push(q);
+            match parse_question(path, text, &taxonomy, &mut diags) {
+                Some((q, line)) => parsed.push((q, line, path)),
+                None => {
+                    broken.insert(file_stem(path).to_string());
                 }
             }
         } else if path.starts_with("rubrics/") {
             rubric_files.push((path, text));
         }
     }
+    // Files whose name matches their id claim it first; a copy under another name is a duplicate.
+    parsed.sort_by_key(|(q, _, path)| (file_stem(path) != q.id, (*path).clone()));
+    let mut questions: Vec<Question> = Vec::new();
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    for (q, line, path) in parsed {
+        if let Some(other) = seen_ids.get(&q.id) {
+            diags.push(Diagnostic {
+                file: path.clone(),
+                line: Some(line),
+                message: format!("duplicate id '{}': {other} already has it (give this question its own id, e.g. the file's name)", q.id),
+            });
+            continue;
+        }
+        if file_stem(path) != q.id {
+            diags.push(Diagnostic {
+                file: path.clone(),
+                line: Some(line),
+                message: format!("id '{}' does not match the file name (rename the file to {}.toml, or fix the id)", q.id, q.id),
+            });
+            broken.insert(file_stem(path).to_string());
+            continue;
+        }
+        seen_ids.insert(q.id.clone(), path.clone());
+        questions.push(q);
+    }
     let ids: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
     let mut rubrics = BTreeMap::new();
     for (path, text) in rubric_files {
         if let Some((qspan, r)) = parse_rubric(path, text, &mut diags) {
             if !ids.contains(&r.question.as_str()) {
+                if broken.contains(&r.question) {
+                    continue;
+                }
                 let mut fc = FileCheck { file: path, text, out: &mut diags };
                 fc.at(
                     qspan.span(),
@@ -465,8 +492,10 @@ mod tests {
     #[test]
     fn duplicate_ids_are_reported() {
         let q2 = Q.replace("\"q001\"", "\"q002\"");
-        let d = run(&[("questions/q002.toml", &q2), ("questions/q002b.toml", &q2)]).unwrap_err();
-        assert!(d.iter().any(|x| x.message.contains("duplicate id 'q002'")), "{d:?}");
+        let d = run(&[("questions/q002b.toml", &q2), ("questions/q002.toml", &q2)]).unwrap_err();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].file, "questions/q002b.toml");
+        assert!(d[0].message.contains("duplicate id 'q002': questions/q002.toml already has it"), "{d:?}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::score::{read_answer, save_answer_copy};
 use crate::cli::FeedbackArgs;
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::llm::{build_request, FeedbackRequest, FeedbackSource, HttpFeedback, LlmError};
+use crate::llm::{build_request, ChatRequest, FeedbackRequest, FeedbackSource, HttpFeedback, LlmError};
 use crate::report;
 use crate::ui::{self, Painter};
 use anyhow::{anyhow, bail, Result};
@@ -36,13 +36,16 @@ pub fn run(cfg: &Config, args: &FeedbackArgs) -> Result<()> {
         if settings.api_key.is_some() {
             headers["Authorization"] = json!("Bearer ***");
         }
-        let request = json!({
-            "method": "POST",
-            "url": format!("{root}/chat/completions"),
-            "headers": headers,
-            "body": build_request(&model, req, settings.structured),
-        });
-        return print_json(&request);
+        // A struct, so the body prints in the order it is sent.
+        #[derive(serde::Serialize)]
+        struct DryRun {
+            method: &'static str,
+            url: String,
+            headers: serde_json::Value,
+            body: ChatRequest,
+        }
+        let body = build_request(&model, req, settings.structured);
+        return print_json(&DryRun { method: "POST", url: format!("{root}/chat/completions"), headers, body });
     }
 
     let source = HttpFeedback::new(settings.clone());

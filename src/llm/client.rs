@@ -71,7 +71,8 @@ pub fn check_endpoint(settings: &Settings) -> Result<EndpointCheck, LlmError> {
             "stream": true,
             "max_tokens": 2,
             "temperature": 0
-        });
+        })
+        .to_string();
         let start = Instant::now();
         let mut first = None;
         http.stream(&body, &mut |_| {
@@ -209,11 +210,12 @@ impl<'a> Http<'a> {
                 on_token(&shown);
             }
         };
-        let streamed = match self.stream(&build_request(model, req, structured), &mut render).await {
+        let body = |structured| serde_json::to_string(&build_request(model, req, structured)).unwrap_or_default();
+        let streamed = match self.stream(&body(structured), &mut render).await {
             // A server that rejects `response_format` gets the plain-text request instead.
             Err(LlmError::Status { status: 400 | 422, .. }) if structured => {
                 structured = false;
-                self.stream(&build_request(model, req, false), &mut render).await?
+                self.stream(&body(false), &mut render).await?
             }
             other => other?,
         };
@@ -235,7 +237,7 @@ impl<'a> Http<'a> {
 
     /// POST a chat completion and stream its content to `on_token`. Retries connection
     /// failures, 429 and 5xx, with backoff, as long as nothing has been streamed.
-    async fn stream(&self, body: &Value, on_token: &mut dyn FnMut(&str)) -> Result<Streamed, LlmError> {
+    async fn stream(&self, body: &str, on_token: &mut dyn FnMut(&str)) -> Result<Streamed, LlmError> {
         let url = format!("{}/chat/completions", self.root);
         let secs = self.settings.first_token_timeout.as_secs();
         let mut attempt = 0;

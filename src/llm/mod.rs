@@ -18,7 +18,7 @@ mod render;
 mod sse;
 
 pub use client::{check_endpoint, EndpointCheck, HttpFeedback};
-pub use prompt::{build_request, response_schema};
+pub use prompt::{build_request, response_schema, ChatRequest, Schema};
 pub use render::JsonStreamRenderer;
 
 use crate::bank::Question;

@@ -3,12 +3,12 @@
 
 use super::{Feedback, FeedbackRequest, Gap};
 use crate::scoring::Status;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 /// Enough for the four parts at a few sentences each; it also bounds a model that rambles.
-const MAX_TOKENS: u32 = 900;
+const MAX_TOKENS: u32 = 700;
 
 const SYSTEM: &str = "You are a senior MLOps interviewer writing feedback on a candidate's answer to an interview question. \
 The rubric score you are given is final: explain it, never change it, never give another score or grade. \
@@ -76,56 +76,133 @@ pub fn user_message(req: FeedbackRequest<'_>, structured: bool) -> String {
     m
 }
 
-/// The JSON schema of a structured reply; gap criteria are limited to the rubric's ids.
-pub fn response_schema(criterion_ids: &[&str]) -> Value {
+/// A chat-completion request. Structs, not a JSON map, so fields keep their order on the
+/// wire: llama.cpp turns the schema into a grammar in the order the properties come, and
+/// the reply streams best as strengths, gaps, better paragraph, follow-up.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChatRequest {
+    pub model: String,
+    pub messages: Vec<Message>,
+    pub stream: bool,
+    pub temperature: f64,
+    pub max_tokens: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_format: Option<ResponseFormat>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Message {
+    pub role: &'static str,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseFormat {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub json_schema: NamedSchema,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedSchema {
+    pub name: &'static str,
+    pub schema: Schema,
+}
+
+/// The JSON schema of a structured reply.
+#[derive(Debug, Clone, Serialize)]
+pub struct Schema {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    properties: ReplyProperties,
+    required: [&'static str; 4],
+    #[serde(rename = "additionalProperties")]
+    additional_properties: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct ReplyProperties {
+    strengths: Value,
+    gaps: GapsSchema,
+    better_paragraph: Value,
+    follow_up: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct GapsSchema {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    items: GapSchema,
+    #[serde(rename = "maxItems")]
+    max_items: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct GapSchema {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    properties: GapProperties,
+    required: [&'static str; 3],
+    #[serde(rename = "additionalProperties")]
+    additional_properties: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct GapProperties {
+    criterion: Value,
+    missing: Value,
+    evidence: Value,
+}
+
+fn text(max_len: u32) -> Value {
+    json!({"type": "string", "maxLength": max_len})
+}
+
+/// The schema of a structured reply; gap criteria are limited to the rubric's ids.
+pub fn response_schema(criterion_ids: &[&str]) -> Schema {
     let mut criterion = json!({"type": "string"});
     if !criterion_ids.is_empty() {
         criterion["enum"] = json!(criterion_ids);
     }
-    json!({
-        "type": "object",
-        "properties": {
-            "strengths": {"type": "array", "items": {"type": "string", "maxLength": 300}, "maxItems": 3},
-            "gaps": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "criterion": criterion,
-                        "missing": {"type": "string", "maxLength": 300},
-                        "evidence": {"type": "string", "maxLength": 300}
-                    },
-                    "required": ["criterion", "missing", "evidence"],
-                    "additionalProperties": false
+    Schema {
+        kind: "object",
+        properties: ReplyProperties {
+            strengths: json!({"type": "array", "items": text(300), "maxItems": 3}),
+            gaps: GapsSchema {
+                kind: "array",
+                items: GapSchema {
+                    kind: "object",
+                    properties: GapProperties { criterion, missing: text(300), evidence: text(300) },
+                    required: ["criterion", "missing", "evidence"],
+                    additional_properties: false,
                 },
-                "maxItems": 4
+                max_items: 4,
             },
-            "better_paragraph": {"type": "string", "maxLength": 1200},
-            "follow_up": {"type": "string", "maxLength": 300}
+            better_paragraph: text(700),
+            follow_up: text(300),
         },
-        "required": ["strengths", "gaps", "better_paragraph", "follow_up"],
-        "additionalProperties": false
-    })
+        required: ["strengths", "gaps", "better_paragraph", "follow_up"],
+        additional_properties: false,
+    }
 }
 
-/// The body of a streaming chat-completion request.
-pub fn build_request(model: &str, req: FeedbackRequest<'_>, structured: bool) -> Value {
-    let mut body = json!({
-        "model": model,
-        "messages": [
-            {"role": "system", "content": SYSTEM},
-            {"role": "user", "content": user_message(req, structured)}
-        ],
-        "stream": true,
-        "temperature": 0,
-        "max_tokens": MAX_TOKENS
-    });
-    if structured {
+/// The streaming chat-completion request for feedback on `req`.
+pub fn build_request(model: &str, req: FeedbackRequest<'_>, structured: bool) -> ChatRequest {
+    let response_format = structured.then(|| {
         let ids: Vec<&str> = req.scorecard.criteria.iter().map(|c| c.id.as_str()).collect();
-        body["response_format"] =
-            json!({"type": "json_schema", "json_schema": {"name": "feedback", "schema": response_schema(&ids)}});
+        ResponseFormat { kind: "json_schema", json_schema: NamedSchema { name: "feedback", schema: response_schema(&ids) } }
+    });
+    ChatRequest {
+        model: model.to_string(),
+        messages: vec![
+            Message { role: "system", content: SYSTEM.to_string() },
+            Message { role: "user", content: user_message(req, structured) },
+        ],
+        stream: true,
+        temperature: 0.0,
+        max_tokens: MAX_TOKENS,
+        response_format,
     }
-    body
 }
 
 #[derive(Deserialize)]
@@ -181,6 +258,15 @@ mod tests {
         assert!(parse_reply(ok, &["c2"], "m").is_none(), "unknown criterion");
         assert!(parse_reply(r#"{"strengths":[]}"#, &[], "m").is_none(), "missing keys");
         assert!(parse_reply("Strengths: good", &[], "m").is_none());
+    }
+
+    #[test]
+    fn the_schema_keeps_its_property_order() {
+        let s = serde_json::to_string(&response_schema(&["a", "b"])).unwrap();
+        let at = |k: &str| s.find(&format!("\"{k}\":")).unwrap();
+        assert!(at("strengths") < at("gaps") && at("gaps") < at("better_paragraph") && at("better_paragraph") < at("follow_up"));
+        assert!(at("criterion") < at("missing") && at("missing") < at("evidence"));
+        assert!(s.contains(r#""enum":["a","b"]"#));
     }
 
     #[test]

@@ -580,6 +580,10 @@ impl<'e> Scorer<'e> {
                 if text::is_negated(&seg_words) != flag_negated {
                     continue;
                 }
+                // What the model answer itself says is never a red flag.
+                if model_vecs.iter().any(|mv| cosine(sv, mv) >= 0.8) {
+                    continue;
+                }
                 let s = cosine(sv, fv);
                 let seg_stems: Vec<String> = seg_words.iter().map(|w| text::stem(w)).collect();
                 let term_hit = f.terms.iter().any(|g| term_match(&seg_stems, g));
@@ -587,7 +591,7 @@ impl<'e> Scorer<'e> {
                     best.0 = s;
                 }
                 best.1 |= term_hit;
-                if (s >= 0.72 || (term_hit && s >= 0.5)) && hit.is_none_or(|(b, _)| s > b) {
+                if (s >= 0.75 || (term_hit && s >= 0.55)) && hit.is_none_or(|(b, _)| s > b) {
                     hit = Some((s, i));
                 }
             }
