@@ -17,7 +17,8 @@ fn main() {
         for name in names {
             let file = path.join(&name);
             println!("cargo:rerun-if-changed={}", file.display());
-            writeln!(out, "    ({:?}, include_str!({:?})),", format!("{dir}/{name}"), file.display().to_string()).unwrap();
+            writeln!(out, "    ({:?}, include_str!({:?})),", format!("{dir}/{name}"), file.display().to_string())
+                .unwrap();
         }
     }
     out.push_str("];\n");

@@ -116,6 +116,7 @@ struct Python {
     score_cpu: f64,
     forward: f64,
     forward_cpu: f64,
+    tokenize: f64,
     cold: (f64, f64, f64),
     segments: u64,
 }
@@ -147,6 +148,7 @@ fn python(input: &Path, runs: usize) -> Result<Python, String> {
         score_cpu: f("score_cpu_median_s"),
         forward: f("forward_median_s"),
         forward_cpu: f("forward_cpu_median_s"),
+        tokenize: f("tokenize_median_s"),
         cold: summarise(&cold),
         segments: v["segments"].as_u64().unwrap_or(0),
     })
@@ -207,11 +209,29 @@ fn main() {
         f_cpu.push(cpu_now() - c);
     }
     let (warm, warm_cpu, fwd, fwd_cpu) = (median(s_wall), median(s_cpu), median(f_wall), median(f_cpu));
+    // Tokenisation alone, configured as grill's embedder configures it, to split the raw pass.
+    let mut tok = tokenizers::Tokenizer::from_file(Path::new(ROOT).join("models/tokenizer.json")).expect("tokenizer");
+    tok.with_padding(Some(tokenizers::PaddingParams {
+        strategy: tokenizers::PaddingStrategy::BatchLongest,
+        ..Default::default()
+    }));
+    tok.with_truncation(Some(tokenizers::TruncationParams { max_length: 256, ..Default::default() }))
+        .expect("truncation");
+    let tok_wall = median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(tok.encode_batch(seg_refs.clone(), true).expect("encode"));
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    );
     drop(engine);
     println!("1. warm scoring, {runs} runs (score {score})");
     println!("   model load (in process)                  {}", ms(load));
     println!("   score 250 words vs 8 criteria            {} / {}", ms(warm), ms(warm_cpu));
     println!("   raw embedding pass over the {:>2} segments  {} / {}", segments.len(), ms(fwd), ms(fwd_cpu));
+    println!("   of which tokenisation                    {}", ms(tok_wall));
     println!(
         "   ratio score / raw pass                   {:.2}x / {:.2}x   (target <= 1.25x)\n",
         warm / fwd,
@@ -290,6 +310,7 @@ fn main() {
                 py.forward / fwd,
                 py.forward_cpu / fwd_cpu
             );
+            println!("   of which tokenisation                    {}", ms(py.tokenize));
             println!(
                 "   cold process                             {} / {}   peak RSS {pc_rss:.0} MiB",
                 ms(pc),

@@ -130,7 +130,13 @@ def main():
         emb.embed(segs)
         fwd.append(time.perf_counter() - t)
         fwd_cpu.append(time.process_time() - c)
+    tok = []
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        emb.tok.encode_batch(segs)
+        tok.append(time.perf_counter() - t)
     json.dump({
+        "tokenize_median_s": statistics.median(tok),
         "load_s": load_s,
         "score_median_s": statistics.median(times),
         "forward_median_s": statistics.median(fwd),

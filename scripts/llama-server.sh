@@ -117,9 +117,10 @@ start() {
   stop_quietly
   local port
   port=$(free_port)
-  # One thread and a small context: the tests check protocol and structure, not speed.
+  # One thread, two slots of 4096 tokens (prompt about 1,300 plus a reply of up to 1,000):
+  # the tests check protocol and structure, not speed.
   "$BIN" --host 127.0.0.1 --port "$port" -m "$MODEL" --threads "${GRILL_LLAMA_THREADS:-1}" \
-    --ctx-size 4096 --parallel 2 --alias smollm2 >"$CACHE/server.log" 2>&1 &
+    --ctx-size 8192 --parallel 2 --alias smollm2 >"$CACHE/server.log" 2>&1 &
   local pid=$!
   echo "$pid" >"$CACHE/server.pid"
   local i

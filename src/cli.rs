@@ -231,7 +231,7 @@ pub struct FeedbackArgs {
     /// The model to ask (default: the first the endpoint lists) [env: GRILL_LLM_MODEL]
     #[arg(long, value_name = "NAME")]
     pub llm_model: Option<String>,
-    /// Seconds to wait for the first token [default: 30]
+    /// Seconds to wait for the first token [default: 60]
     #[arg(long, value_name = "SECS")]
     pub first_token_timeout: Option<u64>,
     /// Seconds the whole feedback may take [default: 180]

@@ -71,7 +71,10 @@ fn llm_settings(cli: &Cli, file: &FileConfig) -> crate::llm::Settings {
         _ => None,
     };
     let mut s = crate::llm::Settings::new(
-        flags.and_then(|a| a.llm_url.clone()).or_else(|| env_string("GRILL_LLM_BASE_URL")).or(file.llm_base_url.clone()),
+        flags
+            .and_then(|a| a.llm_url.clone())
+            .or_else(|| env_string("GRILL_LLM_BASE_URL"))
+            .or(file.llm_base_url.clone()),
         flags.and_then(|a| a.llm_model.clone()).or_else(|| env_string("GRILL_LLM_MODEL")).or(file.llm_model.clone()),
         file.llm_api_key_env.clone(),
     );
@@ -116,7 +119,16 @@ impl Config {
 
     /// Settings for tests and library users: built-in bank, data in `data_dir`, no colour.
     pub fn for_data_dir(data_dir: PathBuf) -> Config {
-        Config { bank_dir: None, data_dir, model_dir: None, ort_library: None, calibration: None, color: false, verbose: false, llm: Default::default() }
+        Config {
+            bank_dir: None,
+            data_dir,
+            model_dir: None,
+            ort_library: None,
+            calibration: None,
+            color: false,
+            verbose: false,
+            llm: Default::default(),
+        }
     }
 
     pub fn load_bank(&self) -> Result<crate::bank::Bank> {
@@ -124,7 +136,11 @@ impl Config {
             Some(dir) => crate::bank::Bank::from_dir(dir),
             None => crate::bank::Bank::embedded(),
         };
-        bank.map_err(|e| anyhow::anyhow!("{e}\nhint: run `grill bank validate` to check the bank; docs/bank-format.md describes the format"))
+        bank.map_err(|e| {
+            anyhow::anyhow!(
+                "{e}\nhint: run `grill bank validate` to check the bank; docs/bank-format.md describes the format"
+            )
+        })
     }
 
     pub fn db_path(&self) -> PathBuf {

@@ -29,7 +29,8 @@ pub fn load_calibration(cfg: &Config) -> Result<(Calibration, String)> {
 impl Engine {
     pub fn load(cfg: &Config) -> Result<Engine> {
         let (calibration, calibration_source) = load_calibration(cfg)?;
-        let embedder = Embedder::load(cfg.model_dir.as_deref(), cfg.ort_library.as_deref(), Some(cfg.data_dir.join("cache")))?;
+        let embedder =
+            Embedder::load(cfg.model_dir.as_deref(), cfg.ort_library.as_deref(), Some(cfg.data_dir.join("cache")))?;
         if cfg.verbose {
             let i = embedder.info();
             eprintln!("model: {} ({}), sha256 {}", i.name, i.source, &i.sha256[..16]);

@@ -53,7 +53,9 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
             } else {
                 let lead = line.len() - line.trim_start().len();
                 let sub = format!("{pad}{}", &line[..lead]);
-                let cont = if line.trim_start().starts_with(['-', '*']) || line.trim_start().chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                let cont = if line.trim_start().starts_with(['-', '*'])
+                    || line.trim_start().chars().next().is_some_and(|c| c.is_ascii_digit())
+                {
                     format!("{sub}  ")
                 } else {
                     sub.clone()

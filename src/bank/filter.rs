@@ -24,7 +24,9 @@ impl Filter {
             return false;
         }
         if let Some(words) = &self.search {
-            let hay = format!("{}\n{}\n{}\n{}", q.title, q.scenario, q.tags.join(" "), q.answer.as_deref().unwrap_or("")).to_lowercase();
+            let hay =
+                format!("{}\n{}\n{}\n{}", q.title, q.scenario, q.tags.join(" "), q.answer.as_deref().unwrap_or(""))
+                    .to_lowercase();
             if !words.to_lowercase().split_whitespace().all(|w| hay.contains(w)) {
                 return false;
             }

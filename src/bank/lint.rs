@@ -61,7 +61,10 @@ fn lint_question(bank: &Bank, q: &Question, out: &mut Vec<String>) {
                 out.push(format!("{rfile}: criterion '{}' has a follow-up that is not a question", c.id));
             }
             if c.statement.split_whitespace().count() < 6 {
-                out.push(format!("{rfile}: criterion '{}' has a very short statement (state the idea in a full sentence)", c.id));
+                out.push(format!(
+                    "{rfile}: criterion '{}' has a very short statement (state the idea in a full sentence)",
+                    c.id
+                ));
             }
         }
     }

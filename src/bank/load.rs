@@ -1,7 +1,9 @@
 //! Parsing and validating bank files. Every problem becomes a [`Diagnostic`] naming the
 //! file, the line and what to do; loading reports all of them at once.
 
-use super::{normalize_id, suggest, Bank, Criterion, Level, Question, RedFlag, Rubric, Taxonomy, TermGroup, Tool, Topic};
+use super::{
+    normalize_id, suggest, Bank, Criterion, Level, Question, RedFlag, Rubric, Taxonomy, TermGroup, Tool, Topic,
+};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -168,7 +170,10 @@ fn file_stem(path: &str) -> &str {
 fn parse_taxonomy(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Taxonomy {
     let mut fc = FileCheck { file, text, out };
     let Some(raw) = fc.parse::<RawTaxonomy>() else { return Taxonomy::default() };
-    for (kind, ids) in [("topic", raw.topics.iter().map(|t| &t.id).collect::<Vec<_>>()), ("tool", raw.tools.iter().map(|t| &t.id).collect())] {
+    for (kind, ids) in [
+        ("topic", raw.topics.iter().map(|t| &t.id).collect::<Vec<_>>()),
+        ("tool", raw.tools.iter().map(|t| &t.id).collect()),
+    ] {
         let mut seen = HashSet::new();
         for id in ids {
             if !seen.insert(id.clone()) {
@@ -181,7 +186,11 @@ fn parse_taxonomy(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Taxonomy
         tools: raw
             .tools
             .into_iter()
-            .map(|t| Tool { id: t.id, name: t.name, aliases: t.aliases.into_iter().map(|a| a.to_lowercase()).collect() })
+            .map(|t| Tool {
+                id: t.id,
+                name: t.name,
+                aliases: t.aliases.into_iter().map(|a| a.to_lowercase()).collect(),
+            })
             .collect(),
     }
 }
@@ -206,14 +215,20 @@ fn parse_question(file: &str, text: &str, tax: &Taxonomy, out: &mut Vec<Diagnost
     let topic = raw.topic.get_ref().trim().to_string();
     if tax.topic(&topic).is_none() {
         let known: Vec<&str> = tax.topics.iter().map(|t| t.id.as_str()).collect();
-        fc.at(raw.topic.span(), format!("unknown topic '{topic}'{} (`grill topics` lists them)", did_you_mean(&topic, &known)));
+        fc.at(
+            raw.topic.span(),
+            format!("unknown topic '{topic}'{} (`grill topics` lists them)", did_you_mean(&topic, &known)),
+        );
     }
     let known_tools: Vec<&str> = tax.tools.iter().map(|t| t.id.as_str()).collect();
     let mut tools = Vec::new();
     for t in &raw.tools {
         let id = t.get_ref().trim().to_string();
         if tax.tool(&id).is_none() {
-            fc.at(t.span(), format!("unknown tool '{id}'{} (`grill tools` lists them)", did_you_mean(&id, &known_tools)));
+            fc.at(
+                t.span(),
+                format!("unknown tool '{id}'{} (`grill tools` lists them)", did_you_mean(&id, &known_tools)),
+            );
         } else if tools.contains(&id) {
             fc.at(t.span(), format!("tool '{id}' is listed twice"));
         } else {
@@ -273,12 +288,19 @@ fn parse_rubric(file: &str, text: &str, out: &mut Vec<Diagnostic>) -> Option<(Sp
         if !(w.is_finite() && w > 0.0) {
             fc.at(c.weight.span(), format!("criterion '{}' has weight {w} (weights must be positive numbers)", c.id));
         }
-        for (field, value) in [("id", &c.id), ("idea", &c.idea), ("statement", &c.statement), ("followup", &c.followup), ("study", &c.study)] {
+        for (field, value) in [
+            ("id", &c.id),
+            ("idea", &c.idea),
+            ("statement", &c.statement),
+            ("followup", &c.followup),
+            ("study", &c.study),
+        ] {
             if value.trim().is_empty() {
                 fc.at(span.clone(), format!("criterion '{}' has an empty {field} (fill it in)", c.id));
             }
         }
-        let terms: Vec<TermGroup> = c.terms.iter().map(|t| TermGroup::parse(t)).filter(|g| !g.aliases.is_empty()).collect();
+        let terms: Vec<TermGroup> =
+            c.terms.iter().map(|t| TermGroup::parse(t)).filter(|g| !g.aliases.is_empty()).collect();
         if terms.is_empty() {
             fc.at(span.clone(), format!("criterion '{}' has no terms (list the key terms a strong answer uses)", c.id));
         }
@@ -351,7 +373,10 @@ pub(super) fn load(files: Vec<(String, String)>, origin: String) -> Result<Bank,
             diags.push(Diagnostic {
                 file: path.clone(),
                 line: Some(line),
-                message: format!("duplicate id '{}': {other} already has it (give this question its own id, e.g. the file's name)", q.id),
+                message: format!(
+                    "duplicate id '{}': {other} already has it (give this question its own id, e.g. the file's name)",
+                    q.id
+                ),
             });
             continue;
         }
@@ -359,7 +384,10 @@ pub(super) fn load(files: Vec<(String, String)>, origin: String) -> Result<Bank,
             diags.push(Diagnostic {
                 file: path.clone(),
                 line: Some(line),
-                message: format!("id '{}' does not match the file name (rename the file to {}.toml, or fix the id)", q.id, q.id),
+                message: format!(
+                    "id '{}' does not match the file name (rename the file to {}.toml, or fix the id)",
+                    q.id, q.id
+                ),
             });
             broken.insert(file_stem(path).to_string());
             continue;
@@ -378,7 +406,12 @@ pub(super) fn load(files: Vec<(String, String)>, origin: String) -> Result<Bank,
                 let mut fc = FileCheck { file: path, text, out: &mut diags };
                 fc.at(
                     qspan.span(),
-                    format!("rubric for '{}', but no such question exists{} (add questions/{}.toml or fix the id)", r.question, did_you_mean(&r.question, &ids), r.question),
+                    format!(
+                        "rubric for '{}', but no such question exists{} (add questions/{}.toml or fix the id)",
+                        r.question,
+                        did_you_mean(&r.question, &ids),
+                        r.question
+                    ),
                 );
                 continue;
             }
@@ -386,7 +419,11 @@ pub(super) fn load(files: Vec<(String, String)>, origin: String) -> Result<Bank,
         }
     }
     if questions.is_empty() && diags.is_empty() {
-        diags.push(Diagnostic { file: "questions/".into(), line: None, message: "no question files found (add questions/q001.toml; see docs/bank-format.md)".into() });
+        diags.push(Diagnostic {
+            file: "questions/".into(),
+            line: None,
+            message: "no question files found (add questions/q001.toml; see docs/bank-format.md)".into(),
+        });
     }
     if !diags.is_empty() {
         return Err(LoadError::Invalid(diags));
@@ -399,7 +436,10 @@ pub(super) fn load(files: Vec<(String, String)>, origin: String) -> Result<Bank,
 pub(super) fn load_dir(dir: &Path) -> Result<Bank, LoadError> {
     let io = |path: &Path, source| LoadError::Io { path: path.display().to_string(), source };
     if !dir.is_dir() {
-        return Err(io(dir, std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory (a bank holds questions/ and rubrics/)")));
+        return Err(io(
+            dir,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory (a bank holds questions/ and rubrics/)"),
+        ));
     }
     let mut files = Vec::new();
     let top = dir.join("taxonomy.toml");
@@ -410,11 +450,18 @@ pub(super) fn load_dir(dir: &Path) -> Result<Bank, LoadError> {
         let d = dir.join(sub);
         if !d.is_dir() {
             if sub == "questions" {
-                return Err(io(&d, std::io::Error::new(std::io::ErrorKind::NotFound, "missing questions/ folder (a bank holds questions/ and rubrics/)")));
+                return Err(io(
+                    &d,
+                    std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "missing questions/ folder (a bank holds questions/ and rubrics/)",
+                    ),
+                ));
             }
             continue;
         }
-        let mut entries: Vec<_> = std::fs::read_dir(&d).map_err(|e| io(&d, e))?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let mut entries: Vec<_> =
+            std::fs::read_dir(&d).map_err(|e| io(&d, e))?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         entries.sort();
         for p in entries {
             if p.extension().is_some_and(|e| e == "toml") {

@@ -19,8 +19,14 @@ pub fn run(cfg: &Config, cmd: &BankCommand) -> Result<()> {
 fn stats(cfg: &Config, args: &JsonArgs) -> Result<()> {
     let bank = cfg.load_bank()?;
     let (answers, rubrics) = bank.completeness();
-    let by_topic: BTreeMap<&str, usize> = bank.taxonomy.topics.iter().map(|t| (t.id.as_str(), bank.questions.iter().filter(|q| q.topic == t.id).count())).collect();
-    let by_level: BTreeMap<&str, usize> = Level::ALL.iter().map(|l| (l.as_str(), bank.questions.iter().filter(|q| q.level == *l).count())).collect();
+    let by_topic: BTreeMap<&str, usize> = bank
+        .taxonomy
+        .topics
+        .iter()
+        .map(|t| (t.id.as_str(), bank.questions.iter().filter(|q| q.topic == t.id).count()))
+        .collect();
+    let by_level: BTreeMap<&str, usize> =
+        Level::ALL.iter().map(|l| (l.as_str(), bank.questions.iter().filter(|q| q.level == *l).count())).collect();
     let mut by_tool: Vec<(&str, usize)> = bank
         .taxonomy
         .tools

@@ -21,7 +21,9 @@ pub fn list(cfg: &Config, args: &ListArgs) -> Result<()> {
         return print_json(&rows);
     }
     if found.is_empty() {
-        eprintln!("No question matches these filters. Try fewer filters, or `grill topics` / `grill tools` for the names.");
+        eprintln!(
+            "No question matches these filters. Try fewer filters, or `grill topics` / `grill tools` for the names."
+        );
         return Ok(());
     }
     let p = Painter { color: cfg.color };
@@ -31,11 +33,21 @@ pub fn list(cfg: &Config, args: &ListArgs) -> Result<()> {
     let rest = width.saturating_sub(fixed).max(30);
     let title_w = (rest * 3 / 5).max(20);
     let tools_w = rest.saturating_sub(title_w + 2).max(8);
-    println!("{}", p.bold(&format!("{:<4}  {:<6}  {:<19}  {:<title_w$}  {}", "ID", "LEVEL", "TOPIC", "TITLE", "TOOLS")));
+    println!(
+        "{}",
+        p.bold(&format!("{:<4}  {:<6}  {:<19}  {:<title_w$}  {}", "ID", "LEVEL", "TOPIC", "TITLE", "TOOLS"))
+    );
     for q in &found {
         let title = ui::truncate(&q.title, title_w);
         let tools = ui::truncate(&q.tools.join(","), tools_w);
-        println!("{:<4}  {:<6}  {:<19}  {:<title_w$}  {}", q.id, q.level.as_str(), ui::truncate(&q.topic, 19), title, p.dim(&tools));
+        println!(
+            "{:<4}  {:<6}  {:<19}  {:<title_w$}  {}",
+            q.id,
+            q.level.as_str(),
+            ui::truncate(&q.topic, 19),
+            title,
+            p.dim(&tools)
+        );
     }
     eprintln!("{} of {} questions", found.len(), bank.questions.len());
     Ok(())
@@ -52,9 +64,18 @@ fn question_json(bank: &Bank, q: &Question, reveal: bool) -> serde_json::Value {
 
 fn print_header(bank: &Bank, q: &Question, p: Painter, width: usize) {
     let topic = bank.taxonomy.topic(&q.topic).map(|t| t.name.as_str()).unwrap_or(&q.topic);
-    let tools: Vec<&str> = q.tools.iter().map(|t| bank.taxonomy.tool(t).map(|x| x.name.as_str()).unwrap_or(t)).collect();
+    let tools: Vec<&str> =
+        q.tools.iter().map(|t| bank.taxonomy.tool(t).map(|x| x.name.as_str()).unwrap_or(t)).collect();
     println!("{} {}", p.bold(&q.id), p.bold(&q.title));
-    println!("{}", p.dim(&format!("{} · {} · {}", topic, q.level, if tools.is_empty() { "no specific tool".to_string() } else { tools.join(", ") })));
+    println!(
+        "{}",
+        p.dim(&format!(
+            "{} · {} · {}",
+            topic,
+            q.level,
+            if tools.is_empty() { "no specific tool".to_string() } else { tools.join(", ") }
+        ))
+    );
     if !q.tags.is_empty() {
         println!("{}", p.dim(&format!("tags: {}", q.tags.join(", "))));
     }
@@ -73,7 +94,11 @@ pub fn print_reveal(bank: &Bank, q: &Question, p: Painter, width: usize) {
     println!();
     match bank.rubric(&q.id) {
         Some(r) => print_rubric(r, p, width),
-        None => println!("{}\n  {}", p.bold(&p.cyan("Rubric")), p.yellow("No rubric has been written for this question yet, so answers to it cannot be scored.")),
+        None => println!(
+            "{}\n  {}",
+            p.bold(&p.cyan("Rubric")),
+            p.yellow("No rubric has been written for this question yet, so answers to it cannot be scored.")
+        ),
     }
 }
 
@@ -108,7 +133,13 @@ pub fn show(cfg: &Config, args: &ShowArgs) -> Result<()> {
         print_reveal(&bank, q, p, width);
     } else {
         println!();
-        println!("{}", p.dim(&format!("`grill reveal {}` shows the model answer and rubric; `grill practice --id {}` to answer it.", q.id, q.id)));
+        println!(
+            "{}",
+            p.dim(&format!(
+                "`grill reveal {}` shows the model answer and rubric; `grill practice --id {}` to answer it.",
+                q.id, q.id
+            ))
+        );
     }
     Ok(())
 }
@@ -119,14 +150,12 @@ pub fn reveal(cfg: &Config, args: &IdArgs) -> Result<()> {
 
 pub fn topics(cfg: &Config, args: &JsonArgs) -> Result<()> {
     let bank = cfg.load_bank()?;
-    let rows: Vec<_> = bank
-        .taxonomy
-        .topics
-        .iter()
-        .map(|t| (t, bank.questions.iter().filter(|q| q.topic == t.id).count()))
-        .collect();
+    let rows: Vec<_> =
+        bank.taxonomy.topics.iter().map(|t| (t, bank.questions.iter().filter(|q| q.topic == t.id).count())).collect();
     if args.json {
-        return print_json(&rows.iter().map(|(t, n)| json!({"id": t.id, "name": t.name, "questions": n})).collect::<Vec<_>>());
+        return print_json(
+            &rows.iter().map(|(t, n)| json!({"id": t.id, "name": t.name, "questions": n})).collect::<Vec<_>>(),
+        );
     }
     let p = Painter { color: cfg.color };
     println!("{}", p.bold(&format!("{:<20} {:>9}  {}", "TOPIC", "QUESTIONS", "NAME")));
@@ -146,7 +175,9 @@ pub fn tools(cfg: &Config, args: &JsonArgs) -> Result<()> {
         .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.id.cmp(&b.0.id)));
     if args.json {
-        return print_json(&rows.iter().map(|(t, n)| json!({"id": t.id, "name": t.name, "questions": n})).collect::<Vec<_>>());
+        return print_json(
+            &rows.iter().map(|(t, n)| json!({"id": t.id, "name": t.name, "questions": n})).collect::<Vec<_>>(),
+        );
     }
     let p = Painter { color: cfg.color };
     println!("{}", p.bold(&format!("{:<20} {:>9}  {}", "TOOL", "QUESTIONS", "NAME")));

@@ -18,9 +18,17 @@ pub fn run(cfg: &Config, args: &CalibrateArgs) -> Result<()> {
     pb.finish_and_clear();
     let p = Painter { color: cfg.color };
     let cv = eval::cross_validate(&rows, &analyses, &engine.calibration);
-    print_figures("Cross-validated by question (each question scored by a fit on other questions)", &eval::figures(&rows, &cv), p);
+    print_figures(
+        "Cross-validated by question (each question scored by a fit on other questions)",
+        &eval::figures(&rows, &cv),
+        p,
+    );
     let name = args.dataset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let label = format!("{name}{} ({} rows)", args.split.as_deref().map(|s| format!(" split {s}")).unwrap_or_default(), rows.len());
+    let label = format!(
+        "{name}{} ({} rows)",
+        args.split.as_deref().map(|s| format!(" split {s}")).unwrap_or_default(),
+        rows.len()
+    );
     let cal = eval::fit_all(&rows, &analyses, &label, &engine.calibration);
     let out = args.output.clone().unwrap_or_else(|| cfg.data_dir.join("calibration.toml"));
     cal.save(&out)?;

@@ -15,7 +15,11 @@ pub fn run(cfg: &Config) -> Result<()> {
     match cfg.load_bank() {
         Ok(b) => {
             let (a, r) = b.completeness();
-            ok(&format!("bank: {} questions ({}), {a} with a model answer, {r} with a rubric", b.questions.len(), b.origin));
+            ok(&format!(
+                "bank: {} questions ({}), {a} with a model answer, {r} with a rubric",
+                b.questions.len(),
+                b.origin
+            ));
         }
         Err(e) => {
             failures += 1;
@@ -33,9 +37,13 @@ pub fn run(cfg: &Config) -> Result<()> {
         Ok(mut e) => {
             let info = e.info().clone();
             match e.embed(&["model rollback with kubectl rollout undo"]) {
-                Ok(v) if v.first().is_some_and(|x| x.len() == crate::embed::DIM) => {
-                    ok(&format!("embedding model: {} ({}), sha256 {}…, {}-dimensional vectors", info.name, info.source, &info.sha256[..16], crate::embed::DIM))
-                }
+                Ok(v) if v.first().is_some_and(|x| x.len() == crate::embed::DIM) => ok(&format!(
+                    "embedding model: {} ({}), sha256 {}…, {}-dimensional vectors",
+                    info.name,
+                    info.source,
+                    &info.sha256[..16],
+                    crate::embed::DIM
+                )),
                 Ok(_) => {
                     failures += 1;
                     bad("embedding model: unexpected output shape");

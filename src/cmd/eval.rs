@@ -15,7 +15,10 @@ pub fn progress_bar(n: usize, what: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let pb = ProgressBar::new(n as u64);
-    pb.set_style(ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} ({per_sec}, {eta} left)").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    pb.set_style(
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} ({per_sec}, {eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
     pb.set_message(what.to_string());
     pb
 }

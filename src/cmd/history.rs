@@ -27,9 +27,7 @@ pub fn history(cfg: &Config, args: &JsonArgs) -> Result<()> {
         return print_json(&sessions);
     }
     if sessions.is_empty() {
-        eprintln!(
-            "No sessions yet: `grill` starts a practice session, `grill mock` a mock interview."
-        );
+        eprintln!("No sessions yet: `grill` starts a practice session, `grill mock` a mock interview.");
         return Ok(());
     }
     let p = Painter { color: cfg.color };
@@ -43,11 +41,8 @@ pub fn history(cfg: &Config, args: &JsonArgs) -> Result<()> {
     for s in &sessions {
         let mean = s.mean_score.map_or("-".to_string(), |m| format!("{m:.0}"));
         let started = report::session::when(&s.started_at);
-        let status = if s.kind == "mock" && s.status != "finished" {
-            format!("{} *", s.status)
-        } else {
-            s.status.clone()
-        };
+        let status =
+            if s.kind == "mock" && s.status != "finished" { format!("{} *", s.status) } else { s.status.clone() };
         println!(
             "{:>4}  {:<8}  {:<20}  {:<13}  {:>9}  {:>5}  {}",
             s.id,
@@ -59,10 +54,7 @@ pub fn history(cfg: &Config, args: &JsonArgs) -> Result<()> {
             p.dim(s.report_path.as_deref().unwrap_or(""))
         );
     }
-    if sessions
-        .iter()
-        .any(|s| s.kind == "mock" && s.status != "finished")
-    {
+    if sessions.iter().any(|s| s.kind == "mock" && s.status != "finished") {
         eprintln!("* unfinished: `grill mock --resume` carries on with the last one");
     }
     eprintln!("`grill replay ID` shows a session as it happened");
@@ -75,9 +67,7 @@ fn find_session(store: &Store, which: &str) -> Result<SessionRow> {
     if w.eq_ignore_ascii_case("last") {
         return match store.sessions()?.into_iter().next() {
             Some(s) => Ok(s),
-            None => bail!(
-                "no sessions yet: `grill` starts a practice session, `grill mock` a mock interview"
-            ),
+            None => bail!("no sessions yet: `grill` starts a practice session, `grill mock` a mock interview"),
         };
     }
     let Ok(id) = w.trim_start_matches('#').parse::<i64>() else {
@@ -95,11 +85,7 @@ pub fn replay(cfg: &Config, args: &ReplayArgs) -> Result<()> {
     };
     let session = find_session(&store, &args.session)?;
     let attempts = store.attempts(session.id)?;
-    let format = if args.json {
-        ReplayFormat::Json
-    } else {
-        args.format
-    };
+    let format = if args.json { ReplayFormat::Json } else { args.format };
     if let ReplayFormat::Json = format {
         return print_json(&serde_json::json!({ "session": session, "attempts": attempts }));
     }
@@ -107,15 +93,7 @@ pub fn replay(cfg: &Config, args: &ReplayArgs) -> Result<()> {
     let summary = Summary::build(&bank, &session, &attempts);
     match format {
         ReplayFormat::Md => print!("{}", report::session::markdown(&summary, &bank)),
-        _ => print!(
-            "{}",
-            report::session::replay_text(
-                &summary,
-                &bank,
-                Painter { color: cfg.color },
-                ui::width()
-            )
-        ),
+        _ => print!("{}", report::session::replay_text(&summary, &bank, Painter { color: cfg.color }, ui::width())),
     }
     Ok(())
 }

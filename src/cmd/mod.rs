@@ -31,7 +31,11 @@ pub fn resolve_filter(bank: &Bank, args: &FilterArgs) -> Result<Filter> {
     let tool = match &args.tool {
         Some(t) => {
             let t = t.trim().to_lowercase();
-            let found = bank.taxonomy.tools.iter().find(|x| x.id == t || x.aliases.contains(&t) || x.name.eq_ignore_ascii_case(&t));
+            let found = bank
+                .taxonomy
+                .tools
+                .iter()
+                .find(|x| x.id == t || x.aliases.contains(&t) || x.name.eq_ignore_ascii_case(&t));
             match found {
                 Some(x) => Some(x.id.clone()),
                 None => {

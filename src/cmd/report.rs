@@ -15,9 +15,8 @@ use std::path::Path;
 /// `YYYY-MM-DD`, with a message that says what was expected.
 pub fn parse_date(s: &str) -> Result<time::Date> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(s.trim(), &fmt).with_context(|| {
-        format!("'{s}' is not a date: give it as YYYY-MM-DD, e.g. --since 2025-03-01")
-    })
+    time::Date::parse(s.trim(), &fmt)
+        .with_context(|| format!("'{s}' is not a date: give it as YYYY-MM-DD, e.g. --since 2025-03-01"))
 }
 
 /// The store, if there is one: reading reports must not create a database.
@@ -36,8 +35,7 @@ fn emit(path: Option<&Path>, text: &str, what: &str) -> Result<()> {
                 std::fs::create_dir_all(dir)
                     .with_context(|| format!("cannot create {} for the {what}", dir.display()))?;
             }
-            std::fs::write(p, text)
-                .with_context(|| format!("cannot write the {what} to {}", p.display()))?;
+            std::fs::write(p, text).with_context(|| format!("cannot write the {what} to {}", p.display()))?;
             eprintln!("wrote the {what} to {}", p.display());
             Ok(())
         }
@@ -52,10 +50,7 @@ fn emit(path: Option<&Path>, text: &str, what: &str) -> Result<()> {
 
 pub fn report(cfg: &Config, args: &ReportArgs) -> Result<()> {
     let bank = cfg.load_bank()?;
-    let filter = PlanFilter {
-        session: args.session,
-        since: args.since.as_deref().map(parse_date).transpose()?,
-    };
+    let filter = PlanFilter { session: args.session, since: args.since.as_deref().map(parse_date).transpose()? };
     let store = open_store(cfg)?;
     if let Some(s) = args.session {
         let known = match &store {
@@ -87,11 +82,7 @@ pub fn export(cfg: &Config, args: &ExportArgs) -> Result<()> {
                 Some(st) => st.attempt_log()?,
                 None => Vec::new(),
             };
-            emit(
-                args.output.as_deref(),
-                &attempts_csv(&bank, &log),
-                "attempts CSV",
-            )
+            emit(args.output.as_deref(), &attempts_csv(&bank, &log), "attempts CSV")
         }
     }
 }
@@ -120,13 +111,11 @@ fn tag(s: &str) -> String {
 /// (re-importing updates the notes), front the scenario, back the model answer and the
 /// rubric's ideas, tagged by topic, tools and level.
 pub fn anki_deck(bank: &Bank) -> String {
-    let mut o = String::from("#separator:tab\n#html:true\n#notetype:Basic\n#deck:grill MLOps interview\n#guid column:1\n#tags column:4\n");
+    let mut o = String::from(
+        "#separator:tab\n#html:true\n#notetype:Basic\n#deck:grill MLOps interview\n#guid column:1\n#tags column:4\n",
+    );
     for q in &bank.questions {
-        let front = format!(
-            "<b>{}</b><br><br>{}",
-            gap::esc(&q.title),
-            anki_field(&q.scenario)
-        );
+        let front = format!("<b>{}</b><br><br>{}", gap::esc(&q.title), anki_field(&q.scenario));
         let mut back = match &q.answer {
             Some(a) => anki_field(a),
             None => "<i>No model answer yet.</i>".to_string(),
@@ -134,19 +123,11 @@ pub fn anki_deck(bank: &Bank) -> String {
         if let Some(r) = bank.rubric(&q.id) {
             back.push_str("<hr><b>A strong answer covers:</b><ul>");
             for c in &r.criteria {
-                let _ = write!(
-                    back,
-                    "<li><b>{}</b>: {}</li>",
-                    gap::esc(&c.idea),
-                    anki_field(&c.statement)
-                );
+                let _ = write!(back, "<li><b>{}</b>: {}</li>", gap::esc(&c.idea), anki_field(&c.statement));
             }
             back.push_str("</ul>");
         }
-        let mut tags = vec![
-            format!("grill::topic::{}", tag(&q.topic)),
-            format!("grill::level::{}", q.level),
-        ];
+        let mut tags = vec![format!("grill::topic::{}", tag(&q.topic)), format!("grill::level::{}", q.level)];
         tags.extend(q.tools.iter().map(|t| format!("grill::tool::{}", tag(t))));
         let _ = writeln!(o, "grill-{}\t{front}\t{back}\t{}", q.id, tags.join(" "));
     }
@@ -167,13 +148,8 @@ fn csv_field(s: &str) -> String {
 pub fn attempts_csv(bank: &Bank, log: &[AttemptLogRow]) -> String {
     let mut o = String::from("attempt_id,session_id,session_kind,question_id,topic,asked_at,answered_at,status,score,band,rating,elapsed_secs,hint_used,answer\n");
     for a in log {
-        let topic = bank
-            .question(&a.question_id)
-            .map_or("", |q| q.topic.as_str());
-        let rating = a
-            .score
-            .map(|s| Rating::for_attempt(s, a.hint_used).label())
-            .unwrap_or("");
+        let topic = bank.question(&a.question_id).map_or("", |q| q.topic.as_str());
+        let rating = a.score.map(|s| Rating::for_attempt(s, a.hint_used).label()).unwrap_or("");
         let fields = [
             a.id.to_string(),
             a.session_id.to_string(),
@@ -202,10 +178,7 @@ mod tests {
 
     #[test]
     fn dates_parse_or_say_what_is_expected() {
-        assert_eq!(
-            parse_date("2025-03-01").unwrap(),
-            time::macros::date!(2025 - 03 - 01)
-        );
+        assert_eq!(parse_date("2025-03-01").unwrap(), time::macros::date!(2025 - 03 - 01));
         let err = parse_date("March 1").unwrap_err().to_string();
         assert!(err.contains("YYYY-MM-DD"), "{err}");
     }
@@ -223,9 +196,7 @@ mod tests {
             assert_eq!(n.split('\t').count(), 4, "{n}");
         }
         let first = notes[0];
-        assert!(first.starts_with(
-            "grill-q001\t<b>Latency spike after sixfold model growth</b><br><br>Your e-commerce"
-        ));
+        assert!(first.starts_with("grill-q001\t<b>Latency spike after sixfold model growth</b><br><br>Your e-commerce"));
         assert!(first.contains("<li><b>rollback plan</b>: Within the 30-minute window"));
         assert!(first.ends_with("grill::topic::model-serving grill::level::senior grill::tool::kubernetes grill::tool::prometheus grill::tool::onnx"));
     }

@@ -13,7 +13,9 @@ use std::path::Path;
 /// Read an answer from a file or standard input, rejecting what is not text.
 pub fn read_answer(path: Option<&Path>) -> Result<(String, bool)> {
     let (bytes, from_stdin) = match path {
-        Some(p) if p != Path::new("-") => (std::fs::read(p).with_context(|| format!("cannot read the answer file {}", p.display()))?, false),
+        Some(p) if p != Path::new("-") => {
+            (std::fs::read(p).with_context(|| format!("cannot read the answer file {}", p.display()))?, false)
+        }
         _ => {
             if path.is_none() && std::io::stdin().is_terminal() {
                 bail!("no answer given: pass --answer-file FILE, or pipe the answer in (`grill score q001 - < answer.txt`)");
@@ -23,7 +25,12 @@ pub fn read_answer(path: Option<&Path>) -> Result<(String, bool)> {
             (b, true)
         }
     };
-    let text = String::from_utf8(bytes).map_err(|e| anyhow!("the answer is not valid UTF-8 text (byte {}); save it as UTF-8 and try again", e.utf8_error().valid_up_to()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow!(
+            "the answer is not valid UTF-8 text (byte {}); save it as UTF-8 and try again",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
     Ok((text, from_stdin))
 }
 

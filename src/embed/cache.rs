@@ -73,7 +73,8 @@ impl EmbedCache {
         if let Some(dir) = self.path.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let ok = std::fs::OpenOptions::new().create(true).append(true).open(&self.path).and_then(|mut f| f.write_all(&buf));
+        let ok =
+            std::fs::OpenOptions::new().create(true).append(true).open(&self.path).and_then(|mut f| f.write_all(&buf));
         if ok.is_ok() {
             self.pending.clear();
         }

@@ -65,18 +65,27 @@ pub struct Embedder {
 
 impl Embedder {
     /// Load the model named by the settings (or the built-in one) on ONNX Runtime.
-    pub fn load(model_dir: Option<&std::path::Path>, ort_library: Option<&std::path::Path>, cache_dir: Option<PathBuf>) -> Result<Embedder> {
+    pub fn load(
+        model_dir: Option<&std::path::Path>,
+        ort_library: Option<&std::path::Path>,
+        cache_dir: Option<PathBuf>,
+    ) -> Result<Embedder> {
         let (lib, env) = runtime::init(ort_library)?;
-        let (model, tok, source): (std::borrow::Cow<'static, [u8]>, std::borrow::Cow<'static, [u8]>, String) = match model_dir {
-            Some(dir) => {
-                let m = dir.join("model.onnx");
-                let t = dir.join("tokenizer.json");
-                let mb = std::fs::read(&m).with_context(|| format!("cannot read the embedding model {} (GRILL_MODEL_DIR must hold model.onnx and tokenizer.json)", m.display()))?;
-                let tb = std::fs::read(&t).with_context(|| format!("cannot read the tokenizer {}", t.display()))?;
-                (mb.into(), tb.into(), dir.display().to_string())
-            }
-            None => (MODEL_BYTES.into(), TOKENIZER_JSON.into(), "built in (models/all-MiniLM-L6-v2-int8.onnx)".to_string()),
-        };
+        let (model, tok, source): (std::borrow::Cow<'static, [u8]>, std::borrow::Cow<'static, [u8]>, String) =
+            match model_dir {
+                Some(dir) => {
+                    let m = dir.join("model.onnx");
+                    let t = dir.join("tokenizer.json");
+                    let mb = std::fs::read(&m).with_context(|| format!("cannot read the embedding model {} (GRILL_MODEL_DIR must hold model.onnx and tokenizer.json)", m.display()))?;
+                    let tb = std::fs::read(&t).with_context(|| format!("cannot read the tokenizer {}", t.display()))?;
+                    (mb.into(), tb.into(), dir.display().to_string())
+                }
+                None => (
+                    MODEL_BYTES.into(),
+                    TOKENIZER_JSON.into(),
+                    "built in (models/all-MiniLM-L6-v2-int8.onnx)".to_string(),
+                ),
+            };
         let sha = hex(&Sha256::digest(&model));
         let mut tokenizer = Tokenizer::from_bytes(&tok).map_err(|e| anyhow!("the tokenizer file is not valid: {e}"))?;
         tokenizer.with_padding(Some(PaddingParams { strategy: PaddingStrategy::BatchLongest, ..Default::default() }));
@@ -141,7 +150,8 @@ impl Embedder {
                 "token_type_ids" => TensorRef::from_array_view((shape, &types[..]))?,
             ])
             .map_err(|e| anyhow!("the embedding model failed to run: {e}"))?;
-        let (out_shape, hidden) = outputs[0].try_extract_tensor::<f32>().map_err(|e| anyhow!("unexpected model output: {e}"))?;
+        let (out_shape, hidden) =
+            outputs[0].try_extract_tensor::<f32>().map_err(|e| anyhow!("unexpected model output: {e}"))?;
         let dim = *out_shape.last().unwrap_or(&0) as usize;
         let mut vecs = Vec::with_capacity(b);
         for (row, e) in enc.iter().enumerate() {

@@ -46,7 +46,11 @@ fn python_site_dirs() -> Vec<PathBuf> {
     }
     for d in lib_dirs {
         if let Ok(rd) = std::fs::read_dir(&d) {
-            let mut py: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("python3"))).collect();
+            let mut py: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("python3")))
+                .collect();
             py.sort();
             for p in py.into_iter().rev() {
                 roots.push(p.join("site-packages"));
@@ -82,8 +86,17 @@ static INIT: OnceLock<std::result::Result<(PathBuf, ort::environment::Environmen
 pub fn init(explicit: Option<&Path>) -> Result<(PathBuf, &'static ort::environment::Environment)> {
     let r = INIT.get_or_init(|| {
         let path = locate(explicit).map_err(|e| e.to_string())?;
-        let builder = ort::init_from(&path).map_err(|e| format!("cannot load ONNX Runtime from {}: {e} (grill needs version 1.31; run `make setup`)", path.display()))?;
-        let env = builder.with_name("grill").with_telemetry(false).build().map_err(|e| format!("cannot start ONNX Runtime: {e}"))?;
+        let builder = ort::init_from(&path).map_err(|e| {
+            format!(
+                "cannot load ONNX Runtime from {}: {e} (grill needs version 1.31; run `make setup`)",
+                path.display()
+            )
+        })?;
+        let env = builder
+            .with_name("grill")
+            .with_telemetry(false)
+            .build()
+            .map_err(|e| format!("cannot start ONNX Runtime: {e}"))?;
         Ok((path, env))
     });
     match r {

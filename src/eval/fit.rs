@@ -9,14 +9,17 @@ use crate::scoring::{Analysis, Calibration};
 /// Weighted coverage of an analysed answer under a coverage curve.
 fn weighted_coverage(a: &Analysis, cal: &Calibration) -> f64 {
     let total: f64 = a.rubric.criteria.iter().map(|c| c.weight).sum::<f64>().max(1e-9);
-    a.rubric.criteria.iter().zip(&a.features).map(|(c, f)| c.weight * cal.coverage(f.similarity, f.terms)).sum::<f64>() / total
+    a.rubric.criteria.iter().zip(&a.features).map(|(c, f)| c.weight * cal.coverage(f.similarity, f.terms)).sum::<f64>()
+        / total
 }
 
 /// The final score from weighted coverage: the line, then penalties and caps.
 fn final_score(a: &Analysis, cal: &Calibration, wc_pow: f64) -> f64 {
     let tone = cal.dismissive(a.dismissive.len(), a.words);
     let tone = if tone >= 1.0 { tone.round() } else { 0.0 };
-    let mut s = (cal.intercept + cal.gain * 100.0 * wc_pow).clamp(0.0, 100.0) - a.red_flags.iter().map(|f| f.penalty).sum::<f64>() - tone;
+    let mut s = (cal.intercept + cal.gain * 100.0 * wc_pow).clamp(0.0, 100.0)
+        - a.red_flags.iter().map(|f| f.penalty).sum::<f64>()
+        - tone;
     s = s.max(0.0);
     for c in &a.caps {
         s = s.min(c.max_score);
@@ -50,7 +53,18 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
         let threshold = 0.25 + 0.025 * ti as f64;
         for slope in [2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0] {
             for (term_weight, power) in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0].into_iter().map(|t| (t, 1.0)) {
-                let mut cal = Calibration { version: 1, fitted_on: label.to_string(), sim_threshold: threshold, sim_slope: slope, term_weight, intercept: 0.0, gain: 1.0, power, dismissive_penalty: 0.0, reference: None };
+                let mut cal = Calibration {
+                    version: 1,
+                    fitted_on: label.to_string(),
+                    sim_threshold: threshold,
+                    sim_slope: slope,
+                    term_weight,
+                    intercept: 0.0,
+                    gain: 1.0,
+                    power,
+                    dismissive_penalty: 0.0,
+                    reference: None,
+                };
                 let wc: Vec<f64> = analyses.iter().map(|a| weighted_coverage(a, &cal).powf(power)).collect();
                 let (xs, ys): (Vec<f64>, Vec<f64>) = uncapped.iter().map(|&i| (wc[i], human[i])).unzip();
                 let (intercept, gain) = line(&xs, &ys);
@@ -58,7 +72,12 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
                 cal.gain = gain;
                 for dismissive_penalty in [0.0, 2.0, 4.0, 6.0, 8.0] {
                     cal.dismissive_penalty = dismissive_penalty;
-                    let sse: f64 = analyses.iter().zip(&wc).zip(&human).map(|((a, w), h)| (final_score(a, &cal, *w) - h).powi(2)).sum();
+                    let sse: f64 = analyses
+                        .iter()
+                        .zip(&wc)
+                        .zip(&human)
+                        .map(|((a, w), h)| (final_score(a, &cal, *w) - h).powi(2))
+                        .sum();
                     if best.as_ref().is_none_or(|(b, _)| sse < *b) {
                         best = Some((sse, cal.clone()));
                     }

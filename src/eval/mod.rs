@@ -56,7 +56,11 @@ pub fn load_rows(path: &Path, split: Option<&str>) -> Result<Vec<Row>> {
             continue;
         }
         let row: Row = serde_json::from_str(line).map_err(|e| {
-            anyhow!("{}:{}: {e} (each line needs answer, score, max_score, and question_id or question + reference)", path.display(), i + 1)
+            anyhow!(
+                "{}:{}: {e} (each line needs answer, score, max_score, and question_id or question + reference)",
+                path.display(),
+                i + 1
+            )
         })?;
         if row.max_score.is_nan() || row.max_score <= 0.0 || !(0.0..=row.max_score).contains(&row.score) {
             bail!("{}:{}: score {} is not within 0..=max_score {}", path.display(), i + 1, row.score, row.max_score);
@@ -75,13 +79,20 @@ pub fn load_rows(path: &Path, split: Option<&str>) -> Result<Vec<Row>> {
 }
 
 /// Embed and analyse every row once. `progress` is called after each row.
-pub fn analyse_rows(bank: &Bank, scorer: &mut Scorer<'_>, rows: &[Row], mut progress: impl FnMut()) -> Result<Vec<Analysis>> {
+pub fn analyse_rows(
+    bank: &Bank,
+    scorer: &mut Scorer<'_>,
+    rows: &[Row],
+    mut progress: impl FnMut(),
+) -> Result<Vec<Analysis>> {
     let mut out = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         let a = match (&row.question_id, &row.reference) {
             (Some(qid), _) if bank.question(qid).is_some() => {
                 let q = bank.question(qid).expect("checked");
-                let r = bank.rubric(qid).ok_or_else(|| anyhow!("row {}: {qid} has no rubric in the bank; give the row a reference instead", i + 1))?;
+                let r = bank.rubric(qid).ok_or_else(|| {
+                    anyhow!("row {}: {qid} has no rubric in the bank; give the row a reference instead", i + 1)
+                })?;
                 scorer.analyse(&q.scenario, q.answer.as_deref(), r, &row.answer)?
             }
             (_, Some(reference)) => {
@@ -128,12 +139,20 @@ pub fn figures(rows: &[Row], pred: &[f64]) -> Figures {
     let t_int: Vec<usize> = rows.iter().map(|r| r.score.round().max(0.0) as usize).collect();
     let keys: Vec<String> = rows.iter().map(Row::group_key).collect();
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    let groups: Vec<usize> = keys.iter().map(|k| {
-        let n = ids.len();
-        *ids.entry(k.as_str()).or_insert(n)
-    }).collect();
+    let groups: Vec<usize> = keys
+        .iter()
+        .map(|k| {
+            let n = ids.len();
+            *ids.entry(k.as_str()).or_insert(n)
+        })
+        .collect();
     let binary = rows.iter().all(|r| r.score == 0.0 || r.score == r.max_score);
-    let macro_f1 = binary.then(|| metrics::macro_f1(&pred.iter().map(|p| *p >= 50.0).collect::<Vec<_>>(), &rows.iter().map(|r| r.score > 0.0).collect::<Vec<_>>()));
+    let macro_f1 = binary.then(|| {
+        metrics::macro_f1(
+            &pred.iter().map(|p| *p >= 50.0).collect::<Vec<_>>(),
+            &rows.iter().map(|r| r.score > 0.0).collect::<Vec<_>>(),
+        )
+    });
     let mut by_grade: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let mut by_level: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for (r, p) in rows.iter().zip(pred) {
@@ -142,7 +161,9 @@ pub fn figures(rows: &[Row], pred: &[f64]) -> Figures {
             by_level.entry(l.clone()).or_default().push(*p);
         }
     }
-    let avg = |m: BTreeMap<String, Vec<f64>>| m.into_iter().map(|(k, v)| (k, (metrics::mean(&v) * 10.0).round() / 10.0)).collect();
+    let avg = |m: BTreeMap<String, Vec<f64>>| {
+        m.into_iter().map(|(k, v)| (k, (metrics::mean(&v) * 10.0).round() / 10.0)).collect()
+    };
     Figures {
         n: rows.len(),
         pearson: metrics::pearson(pred, &human),
@@ -164,7 +185,8 @@ pub fn predict(analyses: &[Analysis], cal: &Calibration) -> Vec<f64> {
 /// Fit a calibration: the rubric curve on rows scored against bank rubrics, the
 /// reference model on rows scored against reference answers.
 pub fn fit_all(rows: &[Row], analyses: &[Analysis], label: &str, base: &Calibration) -> Calibration {
-    let (bank_idx, ref_idx): (Vec<usize>, Vec<usize>) = (0..rows.len()).partition(|&i| analyses[i].reference.is_none() && analyses[i].rubric.version > 0);
+    let (bank_idx, ref_idx): (Vec<usize>, Vec<usize>) =
+        (0..rows.len()).partition(|&i| analyses[i].reference.is_none() && analyses[i].rubric.version > 0);
     let mut cal = if bank_idx.is_empty() {
         let mut c = base.clone();
         c.fitted_on = label.to_string();
@@ -178,7 +200,8 @@ pub fn fit_all(rows: &[Row], analyses: &[Analysis], label: &str, base: &Calibrat
     cal.reference = if with_features.is_empty() {
         base.reference.clone()
     } else {
-        let x: Vec<Vec<f64>> = with_features.iter().map(|&i| analyses[i].reference.clone().unwrap_or_default()).collect();
+        let x: Vec<Vec<f64>> =
+            with_features.iter().map(|&i| analyses[i].reference.clone().unwrap_or_default()).collect();
         let y: Vec<bool> = with_features.iter().map(|&i| rows[i].human() >= 50.0).collect();
         Some(ReferenceModel::fit(&x, &y))
     };

@@ -28,23 +28,14 @@ use std::time::{Duration, Instant};
 pub trait Grader {
     fn score(&mut self, q: &Question, rubric: &Rubric, answer: &str) -> Result<Scorecard>;
     /// How well a short reply states one criterion (0 to 1), and its evidence.
-    fn criterion_coverage(
-        &mut self,
-        criterion: &Criterion,
-        reply: &str,
-    ) -> Result<(f64, Option<String>)>;
+    fn criterion_coverage(&mut self, criterion: &Criterion, reply: &str) -> Result<(f64, Option<String>)>;
 }
 
 impl Grader for Engine {
     fn score(&mut self, q: &Question, rubric: &Rubric, answer: &str) -> Result<Scorecard> {
-        self.scorer()
-            .score(&q.scenario, q.answer.as_deref(), rubric, answer)
+        self.scorer().score(&q.scenario, q.answer.as_deref(), rubric, answer)
     }
-    fn criterion_coverage(
-        &mut self,
-        criterion: &Criterion,
-        reply: &str,
-    ) -> Result<(f64, Option<String>)> {
+    fn criterion_coverage(&mut self, criterion: &Criterion, reply: &str) -> Result<(f64, Option<String>)> {
         self.scorer().criterion_coverage(criterion, reply)
     }
 }
@@ -57,20 +48,10 @@ pub struct EncoderGrader<E: Encoder> {
 
 impl<E: Encoder> Grader for EncoderGrader<E> {
     fn score(&mut self, q: &Question, rubric: &Rubric, answer: &str) -> Result<Scorecard> {
-        Scorer::new(&mut self.encoder, self.calibration.clone()).score(
-            &q.scenario,
-            q.answer.as_deref(),
-            rubric,
-            answer,
-        )
+        Scorer::new(&mut self.encoder, self.calibration.clone()).score(&q.scenario, q.answer.as_deref(), rubric, answer)
     }
-    fn criterion_coverage(
-        &mut self,
-        criterion: &Criterion,
-        reply: &str,
-    ) -> Result<(f64, Option<String>)> {
-        Scorer::new(&mut self.encoder, self.calibration.clone())
-            .criterion_coverage(criterion, reply)
+    fn criterion_coverage(&mut self, criterion: &Criterion, reply: &str) -> Result<(f64, Option<String>)> {
+        Scorer::new(&mut self.encoder, self.calibration.clone()).criterion_coverage(criterion, reply)
     }
 }
 
@@ -105,9 +86,7 @@ impl Clock for SystemClock {
 pub enum InterviewError {
     #[error("the answer is empty: type what you would do and why, then a line with only `.` to submit (:skip passes, :quit leaves)")]
     EmptyAnswer,
-    #[error(
-        "no reveals during a mock interview: the model answers come with the scorecard at the end"
-    )]
+    #[error("no reveals during a mock interview: the model answers come with the scorecard at the end")]
     NoRevealInMock,
     #[error("{0} has no model answer yet")]
     NoModelAnswer(String),
@@ -117,7 +96,9 @@ pub enum InterviewError {
     NoQuestion(String),
     #[error("not now: {0}")]
     WrongPhase(&'static str),
-    #[error("the interrupted mock interview #{0} has a plan this grill cannot read; start a new one with `grill mock`")]
+    #[error(
+        "the interrupted mock interview #{0} has a plan this grill cannot read; start a new one with `grill mock`"
+    )]
     BadPlan(i64),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
@@ -288,14 +269,7 @@ fn append(text: &mut String, line: &str) {
 }
 
 impl<'b> Session<'b> {
-    fn new(
-        bank: &'b Bank,
-        store: &'b Store,
-        id: i64,
-        kind: Kind,
-        plan: Plan,
-        clock: Box<dyn Clock>,
-    ) -> Session<'b> {
+    fn new(bank: &'b Bank, store: &'b Store, id: i64, kind: Kind, plan: Plan, clock: Box<dyn Clock>) -> Session<'b> {
         let run_started = clock.elapsed();
         let used_before = plan.used_secs;
         Session {
@@ -315,24 +289,13 @@ impl<'b> Session<'b> {
     }
 
     /// Start a practice session over `plan.questions`.
-    pub fn start_practice(
-        bank: &'b Bank,
-        store: &'b Store,
-        plan: Plan,
-        clock: Box<dyn Clock>,
-    ) -> Result<Session<'b>> {
-        let id =
-            store.create_session(Kind::Practice.as_str(), &serde_json::to_value(&plan)?, None)?;
+    pub fn start_practice(bank: &'b Bank, store: &'b Store, plan: Plan, clock: Box<dyn Clock>) -> Result<Session<'b>> {
+        let id = store.create_session(Kind::Practice.as_str(), &serde_json::to_value(&plan)?, None)?;
         Ok(Session::new(bank, store, id, Kind::Practice, plan, clock))
     }
 
     /// Start a timed mock interview; `plan.time_limit_secs` should be set.
-    pub fn start_mock(
-        bank: &'b Bank,
-        store: &'b Store,
-        plan: Plan,
-        clock: Box<dyn Clock>,
-    ) -> Result<Session<'b>> {
+    pub fn start_mock(bank: &'b Bank, store: &'b Store, plan: Plan, clock: Box<dyn Clock>) -> Result<Session<'b>> {
         let limit = plan.time_limit_secs.map(|s| s as i64);
         let id = store.create_session(Kind::Mock.as_str(), &serde_json::to_value(&plan)?, limit)?;
         Ok(Session::new(bank, store, id, Kind::Mock, plan, clock))
@@ -340,16 +303,11 @@ impl<'b> Session<'b> {
 
     /// The last mock interview that did not finish, ready to carry on from its first
     /// unanswered question with its drafts restored; `None` if there is none.
-    pub fn resume_mock(
-        bank: &'b Bank,
-        store: &'b Store,
-        clock: Box<dyn Clock>,
-    ) -> IResult<Option<Session<'b>>> {
+    pub fn resume_mock(bank: &'b Bank, store: &'b Store, clock: Box<dyn Clock>) -> IResult<Option<Session<'b>>> {
         let Some(row) = store.last_unfinished_mock()? else {
             return Ok(None);
         };
-        let plan: Plan = serde_json::from_value(row.plan.clone())
-            .map_err(|_| InterviewError::BadPlan(row.id))?;
+        let plan: Plan = serde_json::from_value(row.plan.clone()).map_err(|_| InterviewError::BadPlan(row.id))?;
         if plan.questions.is_empty() {
             return Err(InterviewError::BadPlan(row.id));
         }
@@ -364,8 +322,7 @@ impl<'b> Session<'b> {
                 }
                 _ => {
                     s.done.remove(&pos);
-                    s.pending
-                        .insert(pos, (a.id, a.answer.clone().unwrap_or(a.draft.clone())));
+                    s.pending.insert(pos, (a.id, a.answer.clone().unwrap_or(a.draft.clone())));
                 }
             }
         }
@@ -400,10 +357,7 @@ impl<'b> Session<'b> {
     pub fn resume_position(&self) -> Option<usize> {
         let finished = |p: usize| {
             self.done.contains(&p)
-                || self
-                    .turn
-                    .as_ref()
-                    .is_some_and(|t| t.position == p && !matches!(t.phase, Phase::Answering))
+                || self.turn.as_ref().is_some_and(|t| t.position == p && !matches!(t.phase, Phase::Answering))
         };
         (0..self.plan.questions.len()).find(|&p| !finished(p))
     }
@@ -428,22 +382,16 @@ impl<'b> Session<'b> {
 
     /// Time on the question in hand.
     pub fn question_elapsed(&self) -> Duration {
-        self.turn.as_ref().map_or(Duration::ZERO, |t| {
-            self.clock.elapsed().saturating_sub(t.started)
-        })
+        self.turn.as_ref().map_or(Duration::ZERO, |t| self.clock.elapsed().saturating_sub(t.started))
     }
 
     /// The question in hand.
     pub fn question(&self) -> Option<&'b Question> {
-        self.turn
-            .as_ref()
-            .and_then(|t| self.bank.question(&t.question_id))
+        self.turn.as_ref().and_then(|t| self.bank.question(&t.question_id))
     }
 
     fn rubric(&self) -> Option<&'b Rubric> {
-        self.turn
-            .as_ref()
-            .and_then(|t| self.bank.rubric(&t.question_id))
+        self.turn.as_ref().and_then(|t| self.bank.rubric(&t.question_id))
     }
 
     /// The attempt row of the question in hand.
@@ -466,9 +414,7 @@ impl<'b> Session<'b> {
     /// The scorecard of the question in hand once it is scored (updated by a probe reply).
     pub fn card(&self) -> Option<&Scorecard> {
         match self.turn.as_ref().map(|t| &t.phase) {
-            Some(Phase::Probing { card, .. }) | Some(Phase::Finished { card: Some(card) }) => {
-                Some(card)
-            }
+            Some(Phase::Probing { card, .. }) | Some(Phase::Finished { card: Some(card) }) => Some(card),
             _ => None,
         }
     }
@@ -476,8 +422,7 @@ impl<'b> Session<'b> {
     /// Record the time used in the plan, so a resumed mock keeps its clock.
     pub fn checkpoint(&mut self) -> Result<()> {
         self.plan.used_secs = (self.used().as_secs_f64() * 10.0).round() / 10.0;
-        self.store
-            .set_plan(self.id, &serde_json::to_value(&self.plan)?)
+        self.store.set_plan(self.id, &serde_json::to_value(&self.plan)?)
     }
 
     /// Move on to the next planned question and open an attempt for it.
@@ -485,9 +430,7 @@ impl<'b> Session<'b> {
         if let Some(t) = &self.turn {
             match t.phase {
                 Phase::Answering => {
-                    return Err(InterviewError::WrongPhase(
-                        "answer, :skip or :quit the question in hand first",
-                    ))
+                    return Err(InterviewError::WrongPhase("answer, :skip or :quit the question in hand first"))
                 }
                 Phase::Probing { .. } | Phase::Finished { .. } => {
                     self.done.insert(t.position);
@@ -517,10 +460,7 @@ impl<'b> Session<'b> {
             }
             let (attempt, draft) = match self.pending.remove(&pos) {
                 Some(p) => p,
-                None => (
-                    self.store.start_attempt(self.id, &q.id, pos as i64)?,
-                    String::new(),
-                ),
+                None => (self.store.start_attempt(self.id, &q.id, pos as i64)?, String::new()),
             };
             let resumed_draft = !draft.trim().is_empty();
             self.turn = Some(Turn {
@@ -534,19 +474,12 @@ impl<'b> Session<'b> {
                 committed: false,
                 phase: Phase::Answering,
             });
-            return Ok(Next::Question {
-                question: q,
-                position: pos,
-                total: self.plan.questions.len(),
-                resumed_draft,
-            });
+            return Ok(Next::Question { question: q, position: pos, total: self.plan.questions.len(), resumed_draft });
         }
     }
 
     fn turn_mut(&mut self) -> IResult<&mut Turn> {
-        self.turn
-            .as_mut()
-            .ok_or(InterviewError::WrongPhase("no question is open"))
+        self.turn.as_mut().ok_or(InterviewError::WrongPhase("no question is open"))
     }
 
     /// What is being typed: the answer's draft, or the reply to the probe.
@@ -579,9 +512,7 @@ impl<'b> Session<'b> {
                 t.reply = text;
                 store.save_followup_reply(probe.followup_id, &t.reply)?;
             }
-            Phase::Finished { .. } => {
-                return Err(InterviewError::WrongPhase("this question is finished"))
-            }
+            Phase::Finished { .. } => return Err(InterviewError::WrongPhase("this question is finished")),
         }
         if self.kind == Kind::Mock {
             self.checkpoint()?;
@@ -596,32 +527,21 @@ impl<'b> Session<'b> {
             return Err(InterviewError::WrongPhase("no question is open"));
         };
         if !self.is_answering() {
-            return Err(InterviewError::WrongPhase(
-                "hints are for the first answer, not the follow-up",
-            ));
+            return Err(InterviewError::WrongPhase("hints are for the first answer, not the follow-up"));
         }
         let draft = self.text().to_string();
-        let hinted = self
-            .turn
-            .as_ref()
-            .map(|t| t.hints.clone())
-            .unwrap_or_default();
+        let hinted = self.turn.as_ref().map(|t| t.hints.clone()).unwrap_or_default();
         // (criterion id, how much of it is still missing, weighted)
-        let mut gaps: Vec<(String, String, f64)> =
-            if crate::scoring::text::words(&draft).len() < MIN_WORDS {
-                rubric
-                    .criteria
-                    .iter()
-                    .map(|c| (c.id.clone(), c.idea.clone(), c.weight))
-                    .collect()
-            } else {
-                let card = grader.score(q, rubric, &draft)?;
-                card.criteria
-                    .iter()
-                    .filter(|c| c.status != Status::Covered)
-                    .map(|c| (c.id.clone(), c.idea.clone(), c.weight * (1.0 - c.coverage)))
-                    .collect()
-            };
+        let mut gaps: Vec<(String, String, f64)> = if crate::scoring::text::words(&draft).len() < MIN_WORDS {
+            rubric.criteria.iter().map(|c| (c.id.clone(), c.idea.clone(), c.weight)).collect()
+        } else {
+            let card = grader.score(q, rubric, &draft)?;
+            card.criteria
+                .iter()
+                .filter(|c| c.status != Status::Covered)
+                .map(|c| (c.id.clone(), c.idea.clone(), c.weight * (1.0 - c.coverage)))
+                .collect()
+        };
         gaps.sort_by(|a, b| b.2.total_cmp(&a.2));
         let Some((id, idea, _)) = gaps.into_iter().find(|g| !hinted.contains(&g.0)) else {
             return Ok(None);
@@ -630,10 +550,7 @@ impl<'b> Session<'b> {
         let t = self.turn_mut()?;
         store.mark_hint(t.attempt)?;
         t.hints.push(id.clone());
-        Ok(Some(Hint {
-            criterion_id: id,
-            idea,
-        }))
+        Ok(Some(Hint { criterion_id: id, idea }))
     }
 
     /// Save the draft as the submitted answer, before anything can go wrong in scoring
@@ -658,9 +575,7 @@ impl<'b> Session<'b> {
                 }
                 store.save_followup_reply(probe.followup_id, &t.reply)?;
             }
-            Phase::Finished { .. } => {
-                return Err(InterviewError::WrongPhase("this question is finished"))
-            }
+            Phase::Finished { .. } => return Err(InterviewError::WrongPhase("this question is finished")),
         }
         t.committed = true;
         self.checkpoint()?;
@@ -674,9 +589,7 @@ impl<'b> Session<'b> {
             return Err(InterviewError::WrongPhase("no question is open"));
         };
         if !self.is_answering() {
-            return Err(InterviewError::WrongPhase(
-                "this question is already answered",
-            ));
+            return Err(InterviewError::WrongPhase("this question is already answered"));
         }
         self.commit()?;
         let draft = self.text().to_string();
@@ -700,13 +613,8 @@ impl<'b> Session<'b> {
         let t = self.turn_mut()?;
         t.committed = false;
         t.phase = match &probe {
-            Some(p) => Phase::Probing {
-                card: Box::new(card.clone()),
-                probe: p.clone(),
-            },
-            None => Phase::Finished {
-                card: Some(Box::new(card.clone())),
-            },
+            Some(p) => Phase::Probing { card: Box::new(card.clone()), probe: p.clone() },
+            None => Phase::Finished { card: Some(Box::new(card.clone())) },
         };
         Ok(Submitted { card, probe })
     }
@@ -714,21 +622,15 @@ impl<'b> Session<'b> {
     /// Submit the reply to the probe: save it, score it against the probed idea, and
     /// credit the idea "after a prompt" if the reply states it better than the answer did.
     pub fn submit_reply(&mut self, grader: &mut dyn Grader) -> IResult<ProbeResult> {
-        let rubric = self
-            .rubric()
-            .ok_or(InterviewError::WrongPhase("no question is open"))?;
+        let rubric = self.rubric().ok_or(InterviewError::WrongPhase("no question is open"))?;
         if self.probe().is_none() {
-            return Err(InterviewError::WrongPhase(
-                "there is no follow-up to reply to",
-            ));
+            return Err(InterviewError::WrongPhase("there is no follow-up to reply to"));
         }
         self.commit()?;
         let store = self.store;
         let t = self.turn_mut()?;
         let Phase::Probing { card, probe } = &t.phase else {
-            return Err(InterviewError::WrongPhase(
-                "there is no follow-up to reply to",
-            ));
+            return Err(InterviewError::WrongPhase("there is no follow-up to reply to"));
         };
         let (mut card, probe) = (card.clone(), probe.clone());
         let reply = t.reply.clone();
@@ -737,21 +639,11 @@ impl<'b> Session<'b> {
             .criteria
             .iter()
             .find(|c| c.id == probe.criterion_id)
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "the rubric has no criterion '{}' any more",
-                    probe.criterion_id
-                )
-            })?;
+            .ok_or_else(|| anyhow::anyhow!("the rubric has no criterion '{}' any more", probe.criterion_id))?;
         let (coverage, evidence) = grader.criterion_coverage(criterion, &reply)?;
         store.save_followup_coverage(probe.followup_id, (coverage * 1000.0).round() / 1000.0)?;
         let score_before = card.score;
-        let was = card
-            .criteria
-            .iter()
-            .find(|c| c.id == probe.criterion_id)
-            .map(|c| c.coverage)
-            .unwrap_or(0.0);
+        let was = card.criteria.iter().find(|c| c.id == probe.criterion_id).map(|c| c.coverage).unwrap_or(0.0);
         card.credit_followup(&probe.criterion_id, coverage, evidence);
         let credited = card
             .criteria
@@ -759,13 +651,7 @@ impl<'b> Session<'b> {
             .find(|c| c.id == probe.criterion_id)
             .is_some_and(|c| c.after_prompt && c.coverage > was);
         store.save_score(attempt, &card)?;
-        let out = ProbeResult {
-            idea: probe.idea.clone(),
-            coverage,
-            credited,
-            score_before,
-            card: (*card).clone(),
-        };
+        let out = ProbeResult { idea: probe.idea.clone(), coverage, credited, score_before, card: (*card).clone() };
         self.turn_mut()?.phase = Phase::Finished { card: Some(card) };
         if self.kind == Kind::Mock {
             self.checkpoint()?;
@@ -779,9 +665,7 @@ impl<'b> Session<'b> {
         let Phase::Probing { card, .. } = &t.phase else {
             return Err(InterviewError::WrongPhase("there is no follow-up to skip"));
         };
-        t.phase = Phase::Finished {
-            card: Some(card.clone()),
-        };
+        t.phase = Phase::Finished { card: Some(card.clone()) };
         Ok(())
     }
 
@@ -790,9 +674,7 @@ impl<'b> Session<'b> {
         let store = self.store;
         let t = self.turn_mut()?;
         if !matches!(t.phase, Phase::Answering) {
-            return Err(InterviewError::WrongPhase(
-                "the question is already answered",
-            ));
+            return Err(InterviewError::WrongPhase("the question is already answered"));
         }
         store.skip_attempt(t.attempt)?;
         t.phase = Phase::Finished { card: None };
@@ -808,13 +690,8 @@ impl<'b> Session<'b> {
         if self.kind == Kind::Mock {
             return Err(InterviewError::NoRevealInMock);
         }
-        let q = self
-            .question()
-            .ok_or(InterviewError::WrongPhase("no question is open"))?;
-        let answer = q
-            .answer
-            .clone()
-            .ok_or_else(|| InterviewError::NoModelAnswer(q.id.clone()))?;
+        let q = self.question().ok_or(InterviewError::WrongPhase("no question is open"))?;
+        let answer = q.answer.clone().ok_or_else(|| InterviewError::NoModelAnswer(q.id.clone()))?;
         if self.is_answering() {
             self.skip()?;
         } else if self.probe().is_some() {

@@ -33,11 +33,7 @@ impl Rng {
 
 /// The questions matching `filter` that have a rubric (the only ones that can be asked).
 pub fn scorable<'b>(bank: &'b Bank, filter: &Filter) -> Vec<&'b Question> {
-    filter
-        .apply(bank)
-        .into_iter()
-        .filter(|q| bank.rubric(&q.id).is_some())
-        .collect()
+    filter.apply(bank).into_iter().filter(|q| bank.rubric(&q.id).is_some()).collect()
 }
 
 /// The error for filters that leave nothing to ask.
@@ -47,19 +43,12 @@ pub fn no_match(filter: &Filter) -> InterviewError {
     } else {
         "no question with a rubric matches these filters"
     };
-    InterviewError::NoQuestion(format!(
-        "{what}; try fewer filters (`grill list` shows what there is)"
-    ))
+    InterviewError::NoQuestion(format!("{what}; try fewer filters (`grill list` shows what there is)"))
 }
 
 /// A mock interview's questions: `n` with a rubric matching `filter`, spread over as
 /// many topics as possible, in an order fixed by `seed`.
-pub fn mock_questions(
-    bank: &Bank,
-    filter: &Filter,
-    n: usize,
-    seed: u64,
-) -> Result<Vec<String>, InterviewError> {
+pub fn mock_questions(bank: &Bank, filter: &Filter, n: usize, seed: u64) -> Result<Vec<String>, InterviewError> {
     let mut pool = scorable(bank, filter);
     if pool.is_empty() {
         return Err(no_match(filter));

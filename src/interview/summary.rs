@@ -92,19 +92,14 @@ impl Summary {
                 let a = by_pos.get(&pos);
                 // a practice question left with nothing typed is noise, not history
                 if session.kind != "mock"
-                    && a.is_some_and(|a| {
-                        a.answer.is_none() && a.draft.trim().is_empty() && a.status != "scored"
-                    })
+                    && a.is_some_and(|a| a.answer.is_none() && a.draft.trim().is_empty() && a.status != "scored")
                 {
                     return None;
                 }
-                let qid = a
-                    .map(|a| a.question_id.clone())
-                    .or_else(|| plan.questions.get(pos).cloned())?;
+                let qid = a.map(|a| a.question_id.clone()).or_else(|| plan.questions.get(pos).cloned())?;
                 let q = bank.question(&qid);
-                let card: Option<Scorecard> = a
-                    .and_then(|a| a.scorecard.clone())
-                    .and_then(|v| serde_json::from_value(v).ok());
+                let card: Option<Scorecard> =
+                    a.and_then(|a| a.scorecard.clone()).and_then(|v| serde_json::from_value(v).ok());
                 Some(QuestionSummary {
                     position: pos,
                     title: q.map(|q| q.title.clone()).unwrap_or_default(),
@@ -115,10 +110,7 @@ impl Summary {
                     score: card.as_ref().map_or(0.0, |c| c.score),
                     card,
                     answer: a.and_then(|a| a.answer.clone()),
-                    draft: a
-                        .filter(|a| a.answer.is_none())
-                        .map(|a| a.draft.clone())
-                        .unwrap_or_default(),
+                    draft: a.filter(|a| a.answer.is_none()).map(|a| a.draft.clone()).unwrap_or_default(),
                     asked_at: a.map(|a| a.asked_at.clone()),
                     hint_used: a.is_some_and(|a| a.hint_used),
                     elapsed_secs: a.and_then(|a| a.elapsed_secs),
@@ -142,20 +134,14 @@ impl Summary {
         let mut topic_scores: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
         for q in &counted {
             if !q.topic.is_empty() {
-                topic_scores
-                    .entry(q.topic.as_str())
-                    .or_default()
-                    .push(q.score);
+                topic_scores.entry(q.topic.as_str()).or_default().push(q.score);
             }
         }
         let mut topics: Vec<Area> = topic_scores
             .into_iter()
             .map(|(id, v)| Area {
                 id: id.to_string(),
-                name: bank
-                    .taxonomy
-                    .topic(id)
-                    .map_or(id.to_string(), |t| t.name.clone()),
+                name: bank.taxonomy.topic(id).map_or(id.to_string(), |t| t.name.clone()),
                 score: (v.iter().sum::<f64>() / v.len() as f64).round(),
                 questions: v.len(),
             })
@@ -177,25 +163,13 @@ impl Summary {
                 }
             }
         }
-        let mut strong: Vec<IdeaArea> = ideas
-            .iter()
-            .filter(|i| i.coverage >= crate::scoring::COVERED && !i.after_prompt)
-            .cloned()
-            .collect();
-        strong.sort_by(|a, b| {
-            (b.weight * b.coverage)
-                .total_cmp(&(a.weight * a.coverage))
-                .then(a.idea.cmp(&b.idea))
-        });
+        let mut strong: Vec<IdeaArea> =
+            ideas.iter().filter(|i| i.coverage >= crate::scoring::COVERED && !i.after_prompt).cloned().collect();
+        strong.sort_by(|a, b| (b.weight * b.coverage).total_cmp(&(a.weight * a.coverage)).then(a.idea.cmp(&b.idea)));
         strong.truncate(IDEAS);
-        let mut weak: Vec<IdeaArea> = ideas
-            .into_iter()
-            .filter(|i| i.coverage < crate::scoring::COVERED)
-            .collect();
+        let mut weak: Vec<IdeaArea> = ideas.into_iter().filter(|i| i.coverage < crate::scoring::COVERED).collect();
         weak.sort_by(|a, b| {
-            (b.weight * (1.0 - b.coverage))
-                .total_cmp(&(a.weight * (1.0 - a.coverage)))
-                .then(a.idea.cmp(&b.idea))
+            (b.weight * (1.0 - b.coverage)).total_cmp(&(a.weight * (1.0 - a.coverage))).then(a.idea.cmp(&b.idea))
         });
         weak.truncate(IDEAS);
 
@@ -224,8 +198,6 @@ impl Summary {
 
     /// The worst-scoring topic, when it fell short of a hire and is not also the strongest.
     pub fn weakest_topic(&self) -> Option<&Area> {
-        self.topics.last().filter(|t| {
-            t.score < 65.0 && (self.topics.len() > 1 || self.strongest_topic().is_none())
-        })
+        self.topics.last().filter(|t| t.score < 65.0 && (self.topics.len() > 1 || self.strongest_topic().is_none()))
     }
 }

@@ -113,8 +113,9 @@ impl<'a> Http<'a> {
     fn new(settings: &'a Settings, root: String) -> Result<Http<'a>, LlmError> {
         let mut headers = HeaderMap::new();
         if let Some(key) = &settings.api_key {
-            let mut v = HeaderValue::from_str(&format!("Bearer {}", key.expose()))
-                .map_err(|_| LlmError::Config(format!("the API key in ${} is not a valid header value", settings.api_key_env)))?;
+            let mut v = HeaderValue::from_str(&format!("Bearer {}", key.expose())).map_err(|_| {
+                LlmError::Config(format!("the API key in ${} is not a valid header value", settings.api_key_env))
+            })?;
             v.set_sensitive(true);
             headers.insert(AUTHORIZATION, v);
         }
@@ -158,11 +159,16 @@ impl<'a> Http<'a> {
         let message = serde_json::from_str::<Value>(&body)
             .ok()
             .and_then(|v| {
-                v.pointer("/error/message").or_else(|| v.get("error")).or_else(|| v.get("message")).and_then(|m| m.as_str().map(str::to_string))
+                v.pointer("/error/message")
+                    .or_else(|| v.get("error"))
+                    .or_else(|| v.get("message"))
+                    .and_then(|m| m.as_str().map(str::to_string))
             })
             .unwrap_or(body);
         let message = match self.clean(&message) {
-            m if m.is_empty() => reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("").to_string(),
+            m if m.is_empty() => {
+                reqwest::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("").to_string()
+            }
             m => m,
         };
         match status {
@@ -189,9 +195,10 @@ impl<'a> Http<'a> {
             .map_err(|e| LlmError::Io(self.clean(&e.to_string())))?;
         let v: Value = serde_json::from_str(&body)
             .map_err(|e| LlmError::Malformed(format!("GET {url} did not return JSON ({e})")))?;
-        let data = v.get("data").and_then(Value::as_array).ok_or_else(|| {
-            LlmError::Malformed(format!("GET {url} returned JSON without a \"data\" list of models"))
-        })?;
+        let data = v
+            .get("data")
+            .and_then(Value::as_array)
+            .ok_or_else(|| LlmError::Malformed(format!("GET {url} returned JSON without a \"data\" list of models")))?;
         Ok(data.iter().filter_map(|m| m.get("id").and_then(Value::as_str).map(str::to_string)).collect())
     }
 
@@ -244,9 +251,12 @@ impl<'a> Http<'a> {
         loop {
             attempt += 1;
             let deadline = tokio::time::Instant::now() + self.settings.first_token_timeout;
-            let sent = tokio::time::timeout_at(deadline, self.client.post(&url).header(CONTENT_TYPE, "application/json").body(body.to_string()).send())
-                .await
-                .map_err(|_| LlmError::FirstTokenTimeout { secs })?;
+            let sent = tokio::time::timeout_at(
+                deadline,
+                self.client.post(&url).header(CONTENT_TYPE, "application/json").body(body.to_string()).send(),
+            )
+            .await
+            .map_err(|_| LlmError::FirstTokenTimeout { secs })?;
             let resp = match sent {
                 Ok(r) => r,
                 Err(e) if e.is_connect() && attempt < ATTEMPTS => {
@@ -292,9 +302,10 @@ impl<'a> Http<'a> {
             let v: Value = serde_json::from_str(&body)
                 .map_err(|e| LlmError::Malformed(format!("the response is not JSON ({e}): {}", self.clean(&body))))?;
             self.check_error_object(&v)?;
-            let text = v.pointer("/choices/0/message/content").and_then(Value::as_str).ok_or_else(|| {
-                LlmError::Malformed("the response has no choices[0].message.content".into())
-            })?;
+            let text = v
+                .pointer("/choices/0/message/content")
+                .and_then(Value::as_str)
+                .ok_or_else(|| LlmError::Malformed("the response has no choices[0].message.content".into()))?;
             out.model = v.get("model").and_then(Value::as_str).map(str::to_string);
             on_token(text);
             out.text = text.to_string();
@@ -309,11 +320,12 @@ impl<'a> Http<'a> {
             } else {
                 resp.chunk().await
             };
-            let (events, ended) = match chunk.map_err(|e| LlmError::Io(self.clean(&format!("the stream broke off: {e}"))))? {
-                Some(bytes) => (sse.push(&bytes), false),
-                // The body ended without `[DONE]`: keep what came.
-                None => (sse.finish().into_iter().collect(), true),
-            };
+            let (events, ended) =
+                match chunk.map_err(|e| LlmError::Io(self.clean(&format!("the stream broke off: {e}"))))? {
+                    Some(bytes) => (sse.push(&bytes), false),
+                    // The body ended without `[DONE]`: keep what came.
+                    None => (sse.finish().into_iter().collect(), true),
+                };
             for data in events {
                 if data.trim() == "[DONE]" {
                     return Ok(out);

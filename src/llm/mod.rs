@@ -29,7 +29,7 @@ use std::time::Duration;
 /// The environment variable the API key is read from unless the settings name another.
 pub const DEFAULT_API_KEY_ENV: &str = "GRILL_LLM_API_KEY";
 /// How long to wait for the first token (connecting, prompt processing, queueing).
-pub const DEFAULT_FIRST_TOKEN_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_FIRST_TOKEN_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long one feedback may take in all, retries included.
 pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(180);
 
@@ -148,7 +148,9 @@ impl Settings {
 /// Why feedback could not be had. Every message is one line and never holds the key.
 #[derive(Debug, thiserror::Error)]
 pub enum LlmError {
-    #[error("LLM feedback is off: set llm_base_url in the config file or GRILL_LLM_BASE_URL (e.g. http://127.0.0.1:8080)")]
+    #[error(
+        "LLM feedback is off: set llm_base_url in the config file or GRILL_LLM_BASE_URL (e.g. http://127.0.0.1:8080)"
+    )]
     NotConfigured,
     #[error("LLM settings: {0}")]
     Config(String),
@@ -214,11 +216,19 @@ impl Feedback {
         if !self.gaps.is_empty() {
             out.push_str("**Gaps**\n\n");
             for g in &self.gaps {
-                out.push_str(&format!("- `{}`: {} (your words: {})\n", g.criterion, g.missing.trim(), g.evidence.trim()));
+                out.push_str(&format!(
+                    "- `{}`: {} (your words: {})\n",
+                    g.criterion,
+                    g.missing.trim(),
+                    g.evidence.trim()
+                ));
             }
             out.push('\n');
         }
-        out.push_str(&format!("**A better version of your weakest paragraph**\n\n{}\n\n", self.better_paragraph.trim()));
+        out.push_str(&format!(
+            "**A better version of your weakest paragraph**\n\n{}\n\n",
+            self.better_paragraph.trim()
+        ));
         out.push_str(&format!("**Follow-up question**\n\n{}\n", self.follow_up.trim()));
         out
     }

@@ -130,10 +130,7 @@ impl Trend {
 /// The trend of a series in time order.
 pub fn trend(series: &[f64]) -> Trend {
     if series.len() < 2 {
-        return Trend {
-            direction: Direction::New,
-            delta: None,
-        };
+        return Trend { direction: Direction::New, delta: None };
     }
     let half = series.len() / 2;
     let delta = round1(mean(&series[series.len() - half..]) - mean(&series[..series.len() - half]));
@@ -144,10 +141,7 @@ pub fn trend(series: &[f64]) -> Trend {
     } else {
         Direction::Flat
     };
-    Trend {
-        direction,
-        delta: Some(delta),
-    }
+    Trend { direction, delta: Some(delta) }
 }
 
 /// How often an idea went uncovered within an area.
@@ -183,10 +177,7 @@ pub struct Mastery {
 
 /// Normalise an idea name so that spellings across rubrics group together.
 pub fn idea_key(idea: &str) -> String {
-    idea.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    idea.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 fn mastery(id: &str, name: &str, group: &[&Attempt]) -> Mastery {
@@ -196,9 +187,7 @@ fn mastery(id: &str, name: &str, group: &[&Attempt]) -> Mastery {
     let mut ideas: BTreeMap<String, (String, usize, usize)> = BTreeMap::new();
     for a in group {
         for c in &a.criteria {
-            let e = ideas
-                .entry(idea_key(&c.idea))
-                .or_insert_with(|| (c.idea.clone(), 0, 0));
+            let e = ideas.entry(idea_key(&c.idea)).or_insert_with(|| (c.idea.clone(), 0, 0));
             e.2 += 1;
             if c.status != Status::Covered {
                 e.1 += 1;
@@ -208,11 +197,7 @@ fn mastery(id: &str, name: &str, group: &[&Attempt]) -> Mastery {
     let mut missed: Vec<IdeaCount> = ideas
         .into_values()
         .filter(|(_, n, _)| *n > 0)
-        .map(|(idea, not_covered, seen)| IdeaCount {
-            idea,
-            not_covered,
-            seen,
-        })
+        .map(|(idea, not_covered, seen)| IdeaCount { idea, not_covered, seen })
         .collect();
     missed.sort_by(|a, b| b.not_covered.cmp(&a.not_covered).then(a.idea.cmp(&b.idea)));
     missed.truncate(3);
@@ -234,12 +219,7 @@ fn mastery(id: &str, name: &str, group: &[&Attempt]) -> Mastery {
 
 /// Weakest first: lowest readiness, then the better-evidenced, then by id.
 fn weakest_first(v: &mut [Mastery]) {
-    v.sort_by(|a, b| {
-        a.readiness
-            .total_cmp(&b.readiness)
-            .then(b.attempts.cmp(&a.attempts))
-            .then(a.id.cmp(&b.id))
-    });
+    v.sort_by(|a, b| a.readiness.total_cmp(&b.readiness).then(b.attempts.cmp(&a.attempts)).then(a.id.cmp(&b.id)));
 }
 
 /// Mastery of every topic practised, weakest first.
@@ -248,10 +228,8 @@ pub fn by_topic(attempts: &[Attempt], tax: &Taxonomy) -> Vec<Mastery> {
     for a in attempts {
         groups.entry(a.topic.as_str()).or_default().push(a);
     }
-    let mut out: Vec<Mastery> = groups
-        .into_iter()
-        .map(|(id, g)| mastery(id, tax.topic(id).map_or(id, |t| t.name.as_str()), &g))
-        .collect();
+    let mut out: Vec<Mastery> =
+        groups.into_iter().map(|(id, g)| mastery(id, tax.topic(id).map_or(id, |t| t.name.as_str()), &g)).collect();
     weakest_first(&mut out);
     out
 }
@@ -264,10 +242,8 @@ pub fn by_tool(attempts: &[Attempt], tax: &Taxonomy) -> Vec<Mastery> {
             groups.entry(t.as_str()).or_default().push(a);
         }
     }
-    let mut out: Vec<Mastery> = groups
-        .into_iter()
-        .map(|(id, g)| mastery(id, tax.tool(id).map_or(id, |t| t.name.as_str()), &g))
-        .collect();
+    let mut out: Vec<Mastery> =
+        groups.into_iter().map(|(id, g)| mastery(id, tax.tool(id).map_or(id, |t| t.name.as_str()), &g)).collect();
     weakest_first(&mut out);
     out
 }
@@ -368,12 +344,7 @@ pub struct Heatmap {
 
 /// The skill x tool heatmap: topics in the order given (weakest first), and the
 /// `max_tools` most practised tools.
-pub fn heatmap(
-    attempts: &[Attempt],
-    topics: &[Mastery],
-    tools: &[Mastery],
-    max_tools: usize,
-) -> Heatmap {
+pub fn heatmap(attempts: &[Attempt], topics: &[Mastery], tools: &[Mastery], max_tools: usize) -> Heatmap {
     let mut cols: Vec<&Mastery> = tools.iter().collect();
     cols.sort_by(|a, b| b.attempts.cmp(&a.attempts).then(a.id.cmp(&b.id)));
     cols.truncate(max_tools);
@@ -387,29 +358,14 @@ pub fn heatmap(
                         .filter(|a| a.topic == t.id && a.tools.contains(&tool.id))
                         .map(|a| a.score)
                         .collect();
-                    (!scores.is_empty()).then(|| Cell {
-                        mean: round1(mean(&scores)),
-                        attempts: scores.len(),
-                    })
+                    (!scores.is_empty()).then(|| Cell { mean: round1(mean(&scores)), attempts: scores.len() })
                 })
                 .collect()
         })
         .collect();
     Heatmap {
-        topics: topics
-            .iter()
-            .map(|t| Label {
-                id: t.id.clone(),
-                name: t.name.clone(),
-            })
-            .collect(),
-        tools: cols
-            .iter()
-            .map(|t| Label {
-                id: t.id.clone(),
-                name: t.name.clone(),
-            })
-            .collect(),
+        topics: topics.iter().map(|t| Label { id: t.id.clone(), name: t.name.clone() }).collect(),
+        tools: cols.iter().map(|t| Label { id: t.id.clone(), name: t.name.clone() }).collect(),
         cells,
     }
 }
@@ -471,24 +427,12 @@ pub fn study_list(attempts: &[Attempt]) -> Vec<StudyItem> {
             }
         }
     }
-    let mut notes: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<String>, f64)> =
-        BTreeMap::new();
+    let mut notes: BTreeMap<String, (String, BTreeSet<String>, BTreeSet<String>, f64)> = BTreeMap::new();
     for a in latest.values() {
-        for c in a
-            .criteria
-            .iter()
-            .filter(|c| c.status != Status::Covered && !c.study.trim().is_empty())
-        {
+        for c in a.criteria.iter().filter(|c| c.status != Status::Covered && !c.study.trim().is_empty()) {
             let e = notes
                 .entry(c.study.trim().to_lowercase())
-                .or_insert_with(|| {
-                    (
-                        c.study.trim().to_string(),
-                        BTreeSet::new(),
-                        BTreeSet::new(),
-                        0.0,
-                    )
-                });
+                .or_insert_with(|| (c.study.trim().to_string(), BTreeSet::new(), BTreeSet::new(), 0.0));
             e.1.insert(c.idea.clone());
             e.2.insert(a.question.clone());
             e.3 += c.max_points * (1.0 - c.coverage).clamp(0.0, 1.0);
@@ -503,11 +447,7 @@ pub fn study_list(attempts: &[Attempt]) -> Vec<StudyItem> {
             points_at_stake: round1(pts),
         })
         .collect();
-    out.sort_by(|a, b| {
-        b.points_at_stake
-            .total_cmp(&a.points_at_stake)
-            .then(a.note.cmp(&b.note))
-    });
+    out.sort_by(|a, b| b.points_at_stake.total_cmp(&a.points_at_stake).then(a.note.cmp(&b.note)));
     out
 }
 
@@ -551,31 +491,12 @@ mod tests {
                 30.0,
                 &[("rollback plan", 0.1), ("cpu throttling", 0.7)],
             ),
-            attempt(
-                2,
-                "q002",
-                "model-serving",
-                &["kubernetes"],
-                "2025-03-04",
-                40.0,
-                &[("rollback plan", 0.4)],
-            ),
-            attempt(
-                3,
-                "q010",
-                "monitoring",
-                &["prometheus"],
-                "2025-03-04",
-                80.0,
-                &[("alert thresholds", 0.9)],
-            ),
+            attempt(2, "q002", "model-serving", &["kubernetes"], "2025-03-04", 40.0, &[("rollback plan", 0.4)]),
+            attempt(3, "q010", "monitoring", &["prometheus"], "2025-03-04", 80.0, &[("alert thresholds", 0.9)]),
         ];
         let tax = Taxonomy::default();
         let topics = by_topic(&atts, &tax);
-        assert_eq!(
-            topics.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
-            vec!["model-serving", "monitoring"]
-        );
+        assert_eq!(topics.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), vec!["model-serving", "monitoring"]);
         assert_eq!(topics[0].mean, 35.0);
         assert_eq!(topics[0].readiness, 40.0);
         assert_eq!(topics[0].missed_ideas[0].idea, "rollback plan");
@@ -583,14 +504,7 @@ mod tests {
         let tools = by_tool(&atts, &tax);
         // kubernetes (30, 40) and onnx (30) both have readiness 40: the better-evidenced comes first
         assert_eq!(tools[0].id, "kubernetes");
-        assert_eq!(
-            tools
-                .iter()
-                .find(|t| t.id == "kubernetes")
-                .unwrap()
-                .attempts,
-            2
-        );
+        assert_eq!(tools.iter().find(|t| t.id == "kubernetes").unwrap().attempts, 2);
         let ideas = by_idea(&atts);
         assert_eq!(ideas[0].idea, "rollback plan");
         assert_eq!((ideas[0].missed, ideas[0].partial), (1, 1));
@@ -639,10 +553,7 @@ mod tests {
         ];
         let p = progress(&atts);
         assert_eq!(p.len(), 2);
-        assert_eq!(
-            (p[0].attempts, p[0].mean, p[0].best, p[0].running_mean),
-            (2, 40.0, 50.0, 40.0)
-        );
+        assert_eq!((p[0].attempts, p[0].mean, p[0].best, p[0].running_mean), (2, 40.0, 50.0, 40.0));
         assert_eq!((p[1].mean, p[1].running_mean), (90.0, 56.7));
     }
 }

@@ -27,9 +27,7 @@ pub mod mastery;
 pub mod pick;
 pub mod srs;
 
-pub use mastery::{
-    Confidence, Direction, Heatmap, IdeaMastery, Label, Mastery, Standing, StudyItem, Trend,
-};
+pub use mastery::{Confidence, Direction, Heatmap, IdeaMastery, Label, Mastery, Standing, StudyItem, Trend};
 pub use pick::{lexical_similarity, pick, Pick, PickOptions, Reason, SessionState};
 pub use srs::{Card, Fsrs, Rating};
 
@@ -87,10 +85,7 @@ pub struct PlanFilter {
 
 impl PlanFilter {
     pub fn session(id: i64) -> PlanFilter {
-        PlanFilter {
-            session: Some(id),
-            since: None,
-        }
+        PlanFilter { session: Some(id), since: None }
     }
 
     fn matches(&self, a: &Attempt) -> bool {
@@ -179,8 +174,7 @@ pub fn load(store: &Store, bank: &Bank, filter: &PlanFilter) -> anyhow::Result<P
 
 /// The store's clock as a timestamp.
 pub fn clock_now() -> OffsetDateTime {
-    OffsetDateTime::parse(&crate::store::now(), &Rfc3339)
-        .unwrap_or_else(|_| OffsetDateTime::now_utc())
+    OffsetDateTime::parse(&crate::store::now(), &Rfc3339).unwrap_or_else(|_| OffsetDateTime::now_utc())
 }
 
 /// The parts of a stored scorecard the plan reads; lenient, so that scorecards written
@@ -214,12 +208,7 @@ fn outcomes(bank: &Bank, question: &str, card: Option<&serde_json::Value>) -> Ve
     let Some(card) = card.and_then(|v| StoredCard::deserialize(v).ok()) else {
         return vec![];
     };
-    let total: f64 = card
-        .criteria
-        .iter()
-        .map(|c| c.weight)
-        .sum::<f64>()
-        .max(1e-9);
+    let total: f64 = card.criteria.iter().map(|c| c.weight).sum::<f64>().max(1e-9);
     let rubric = bank.rubric(question);
     card.criteria
         .into_iter()
@@ -232,15 +221,15 @@ fn outcomes(bank: &Bank, question: &str, card: Option<&serde_json::Value>) -> Ve
             } else {
                 c.study
             };
-            let max_points = if c.max_points > 0.0 {
-                c.max_points
-            } else {
-                100.0 * c.weight / total
-            };
+            let max_points = if c.max_points > 0.0 { c.max_points } else { 100.0 * c.weight / total };
             Outcome {
                 // scorecards from before statuses were stored: judge by points, else coverage
                 status: c.status.unwrap_or_else(|| {
-                    Status::from_share(if c.points > 0.0 && max_points > 0.0 { c.points / max_points } else { c.coverage })
+                    Status::from_share(if c.points > 0.0 && max_points > 0.0 {
+                        c.points / max_points
+                    } else {
+                        c.coverage
+                    })
                 }),
                 idea: c.idea,
                 coverage: c.coverage.clamp(0.0, 1.0),
@@ -253,11 +242,7 @@ fn outcomes(bank: &Bank, question: &str, card: Option<&serde_json::Value>) -> Ve
 
 /// Scored attempts on questions the bank still has, in time order. Returns the attempts
 /// and how many were left out because their question is gone.
-pub fn attempts_from_log(
-    bank: &Bank,
-    log: &[AttemptLogRow],
-    now: OffsetDateTime,
-) -> (Vec<Attempt>, usize) {
+pub fn attempts_from_log(bank: &Bank, log: &[AttemptLogRow], now: OffsetDateTime) -> (Vec<Attempt>, usize) {
     let mut gone = 0;
     let mut out: Vec<Attempt> = Vec::new();
     for row in log.iter().filter(|r| r.status == "scored") {
@@ -289,11 +274,7 @@ pub fn attempts_from_log(
 
 fn why(data: &PlanData, reason: &Reason) -> String {
     match reason {
-        Reason::Due {
-            overdue_days,
-            last_score,
-            ..
-        } => {
+        Reason::Due { overdue_days, last_score, .. } => {
             let when = match overdue_days {
                 0 => "due today".to_string(),
                 1 => "due since yesterday".to_string(),
@@ -301,12 +282,8 @@ fn why(data: &PlanData, reason: &Reason) -> String {
             };
             format!("{when}; last score {last_score:.0}")
         }
-        Reason::New {
-            topic_readiness: Some(r),
-        } => format!("new; topic readiness {r:.0}"),
-        Reason::New {
-            topic_readiness: None,
-        } => "new; topic not practised yet".to_string(),
+        Reason::New { topic_readiness: Some(r) } => format!("new; topic readiness {r:.0}"),
+        Reason::New { topic_readiness: None } => "new; topic not practised yet".to_string(),
         Reason::Early { due, last_score } => {
             let days = (*due - data.today).whole_days();
             format!("review early (due in {days} days); last score {last_score:.0}")
@@ -314,22 +291,13 @@ fn why(data: &PlanData, reason: &Reason) -> String {
     }
 }
 
-fn next_question(
-    bank: &Bank,
-    data: &PlanData,
-    id: &str,
-    date: Date,
-    reason: Reason,
-) -> Option<NextQuestion> {
+fn next_question(bank: &Bank, data: &PlanData, id: &str, date: Date, reason: Reason) -> Option<NextQuestion> {
     let q = bank.question(id)?;
     Some(NextQuestion {
         id: q.id.clone(),
         title: q.title.clone(),
         topic: q.topic.clone(),
-        topic_name: bank
-            .taxonomy
-            .topic(&q.topic)
-            .map_or_else(|| q.topic.clone(), |t| t.name.clone()),
+        topic_name: bank.taxonomy.topic(&q.topic).map_or_else(|| q.topic.clone(), |t| t.name.clone()),
         date,
         why: why(data, &reason),
         last_score: data.schedule.get(&q.id).map(|c| c.last_score),
@@ -339,46 +307,26 @@ fn next_question(
 
 /// Questions that can be practised: those with a rubric.
 pub fn scorable(bank: &Bank) -> Vec<&Question> {
-    bank.questions
-        .iter()
-        .filter(|q| bank.rubric(&q.id).is_some())
-        .collect()
+    bank.questions.iter().filter(|q| bank.rubric(&q.id).is_some()).collect()
 }
 
 /// The gap plan from the attempt log, as of `now`.
-pub fn build(
-    bank: &Bank,
-    log: &[AttemptLogRow],
-    filter: &PlanFilter,
-    now: OffsetDateTime,
-) -> PlanData {
+pub fn build(bank: &Bank, log: &[AttemptLogRow], filter: &PlanFilter, now: OffsetDateTime) -> PlanData {
     let (all, gone) = attempts_from_log(bank, log, now);
     let mut data = from_attempts(bank, all, filter, now);
     if gone > 0 {
-        data.notes.push(format!(
-            "{gone} scored answer(s) to questions no longer in this bank were left out"
-        ));
+        data.notes.push(format!("{gone} scored answer(s) to questions no longer in this bank were left out"));
     }
     data
 }
 
 /// The gap plan from scored attempts in time order, as of `now`.
-pub fn from_attempts(
-    bank: &Bank,
-    all: Vec<Attempt>,
-    filter: &PlanFilter,
-    now: OffsetDateTime,
-) -> PlanData {
+pub fn from_attempts(bank: &Bank, all: Vec<Attempt>, filter: &PlanFilter, now: OffsetDateTime) -> PlanData {
     let today = now.date();
     let fsrs = Fsrs::default();
     let schedule = srs::replay(
         &fsrs,
-        all.iter().map(|a| srs::Review {
-            question: &a.question,
-            on: a.date,
-            score: a.score,
-            hint_used: a.hint_used,
-        }),
+        all.iter().map(|a| srs::Review { question: &a.question, on: a.date, score: a.score, hint_used: a.hint_used }),
     );
     let scoped: Vec<Attempt> = all.into_iter().filter(|a| filter.matches(a)).collect();
 
@@ -391,28 +339,16 @@ pub fn from_attempts(
         .topics
         .iter()
         .filter(|t| with_questions.contains(t.id.as_str()) && !practised.contains(t.id.as_str()))
-        .map(|t| Label {
-            id: t.id.clone(),
-            name: t.name.clone(),
-        })
+        .map(|t| Label { id: t.id.clone(), name: t.name.clone() })
         .collect();
     let scores: Vec<f64> = scoped.iter().map(|a| a.score).collect();
     let candidates = scorable(bank);
     let totals = Totals {
         attempts: scoped.len(),
-        questions: scoped
-            .iter()
-            .map(|a| a.question.as_str())
-            .collect::<BTreeSet<_>>()
-            .len(),
-        sessions: scoped
-            .iter()
-            .map(|a| a.session_id)
-            .collect::<BTreeSet<_>>()
-            .len(),
+        questions: scoped.iter().map(|a| a.question.as_str()).collect::<BTreeSet<_>>().len(),
+        sessions: scoped.iter().map(|a| a.session_id).collect::<BTreeSet<_>>().len(),
         days: scoped.iter().map(|a| a.date).collect::<BTreeSet<_>>().len(),
-        mean: (!scores.is_empty())
-            .then(|| round1(scores.iter().sum::<f64>() / scores.len() as f64)),
+        mean: (!scores.is_empty()).then(|| round1(scores.iter().sum::<f64>() / scores.len() as f64)),
         first: scoped.first().map(|a| iso_date(a.date)),
         last: scoped.last().map(|a| iso_date(a.date)),
         bank_questions: candidates.len(),
@@ -451,16 +387,11 @@ pub fn from_attempts(
         &data,
         &candidates,
         &SessionState::default(),
-        &PickOptions {
-            early: false,
-            ..PickOptions::practice(NEXT_COUNT)
-        },
+        &PickOptions { early: false, ..PickOptions::practice(NEXT_COUNT) },
         lexical_similarity,
     );
-    let next: Vec<NextQuestion> = picks
-        .into_iter()
-        .filter_map(|p| next_question(bank, &data, &p.question, today, p.reason))
-        .collect();
+    let next: Vec<NextQuestion> =
+        picks.into_iter().filter_map(|p| next_question(bank, &data, &p.question, today, p.reason)).collect();
     let listed: BTreeSet<&str> = next.iter().map(|n| n.id.as_str()).collect();
     let mut later: Vec<&Card> = data
         .schedule
@@ -473,16 +404,9 @@ pub fn from_attempts(
         .take(UPCOMING_COUNT)
         .filter_map(|c| {
             let reason = if c.is_due(today) {
-                Reason::Due {
-                    due: c.due,
-                    overdue_days: c.overdue_days(today),
-                    last_score: c.last_score,
-                }
+                Reason::Due { due: c.due, overdue_days: c.overdue_days(today), last_score: c.last_score }
             } else {
-                Reason::Early {
-                    due: c.due,
-                    last_score: c.last_score,
-                }
+                Reason::Early { due: c.due, last_score: c.last_score }
             };
             next_question(bank, &data, &c.question, c.due, reason)
         })
@@ -501,55 +425,18 @@ pub(crate) mod tests {
     /// a one-criterion rubric.
     pub fn fixture_bank() -> Bank {
         let spec = [
-            (
-                "q1",
-                "serving",
-                Level::Senior,
-                "Latency spike after a model update on Kubernetes.",
-            ),
-            (
-                "q2",
-                "serving",
-                Level::Mid,
-                "GPU utilisation is low while batch latency is high.",
-            ),
-            (
-                "q3",
-                "serving",
-                Level::Junior,
-                "Cold starts of a large model slow the first requests.",
-            ),
-            (
-                "q4",
-                "monitoring",
-                Level::Mid,
-                "Silent drift in a fraud model's input features.",
-            ),
-            (
-                "q5",
-                "pipelines",
-                Level::Mid,
-                "A nightly Airflow DAG succeeds but the artifact is unchanged.",
-            ),
-            (
-                "q6",
-                "pipelines",
-                Level::Senior,
-                "Backfilling a year of features without breaking the scheduler.",
-            ),
+            ("q1", "serving", Level::Senior, "Latency spike after a model update on Kubernetes."),
+            ("q2", "serving", Level::Mid, "GPU utilisation is low while batch latency is high."),
+            ("q3", "serving", Level::Junior, "Cold starts of a large model slow the first requests."),
+            ("q4", "monitoring", Level::Mid, "Silent drift in a fraud model's input features."),
+            ("q5", "pipelines", Level::Mid, "A nightly Airflow DAG succeeds but the artifact is unchanged."),
+            ("q6", "pipelines", Level::Senior, "Backfilling a year of features without breaking the scheduler."),
         ];
         let topics = ["serving", "monitoring", "pipelines"]
             .iter()
-            .map(|t| Topic {
-                id: t.to_string(),
-                name: format!("{t} name"),
-            })
+            .map(|t| Topic { id: t.to_string(), name: format!("{t} name") })
             .collect();
-        let tools = vec![Tool {
-            id: "kubernetes".into(),
-            name: "Kubernetes".into(),
-            aliases: vec![],
-        }];
+        let tools = vec![Tool { id: "kubernetes".into(), name: "Kubernetes".into(), aliases: vec![] }];
         let questions: Vec<Question> = spec
             .iter()
             .map(|(id, topic, level, scenario)| Question {
@@ -575,23 +462,10 @@ pub(crate) mod tests {
                     followup: "What first?".into(),
                     study: "Rollbacks.".into(),
                 };
-                (
-                    id.to_string(),
-                    Rubric {
-                        question: id.to_string(),
-                        version: 1,
-                        criteria: vec![c],
-                        red_flags: vec![],
-                    },
-                )
+                (id.to_string(), Rubric { question: id.to_string(), version: 1, criteria: vec![c], red_flags: vec![] })
             })
             .collect();
-        Bank {
-            taxonomy: Taxonomy { topics, tools },
-            questions,
-            rubrics,
-            origin: "test".into(),
-        }
+        Bank { taxonomy: Taxonomy { topics, tools }, questions, rubrics, origin: "test".into() }
     }
 
     /// A scored attempt on `question` at noon UTC on `day`, with one criterion per idea
@@ -637,15 +511,7 @@ mod build_tests {
     use super::*;
     use time::macros::{date, datetime};
 
-    fn row(
-        id: i64,
-        session: i64,
-        q: &str,
-        at: &str,
-        status: &str,
-        score: Option<f64>,
-        coverage: f64,
-    ) -> AttemptLogRow {
+    fn row(id: i64, session: i64, q: &str, at: &str, status: &str, score: Option<f64>, coverage: f64) -> AttemptLogRow {
         AttemptLogRow {
             id,
             session_id: session,
@@ -669,47 +535,19 @@ mod build_tests {
 
     fn log() -> Vec<AttemptLogRow> {
         vec![
-            row(
-                1,
-                1,
-                "q1",
-                "2025-03-01T10:00:00Z",
-                "scored",
-                Some(30.0),
-                0.1,
-            ),
+            row(1, 1, "q1", "2025-03-01T10:00:00Z", "scored", Some(30.0), 0.1),
             row(2, 1, "q2", "2025-03-01T10:10:00Z", "skipped", None, 0.0),
-            row(
-                3,
-                1,
-                "q99",
-                "2025-03-01T10:20:00Z",
-                "scored",
-                Some(50.0),
-                0.5,
-            ),
-            row(
-                4,
-                2,
-                "q4",
-                "2025-03-10T10:00:00+02:00",
-                "scored",
-                Some(70.0),
-                0.9,
-            ),
+            row(3, 1, "q99", "2025-03-01T10:20:00Z", "scored", Some(50.0), 0.5),
+            row(4, 2, "q4", "2025-03-10T10:00:00+02:00", "scored", Some(70.0), 0.9),
         ]
     }
 
     #[test]
-    fn scored_attempts_on_known_questions_count_and_thin_scorecards_are_completed_from_the_rubric()
-    {
+    fn scored_attempts_on_known_questions_count_and_thin_scorecards_are_completed_from_the_rubric() {
         let bank = fixture_bank();
         let (atts, gone) = attempts_from_log(&bank, &log(), datetime!(2025-03-12 09:00 UTC));
         assert_eq!(gone, 1);
-        assert_eq!(
-            atts.iter().map(|a| a.question.as_str()).collect::<Vec<_>>(),
-            vec!["q1", "q4"]
-        );
+        assert_eq!(atts.iter().map(|a| a.question.as_str()).collect::<Vec<_>>(), vec!["q1", "q4"]);
         assert_eq!(atts[0].criteria[0].study, "Rollbacks.");
         assert_eq!(atts[0].criteria[0].max_points, 100.0);
         assert_eq!(atts[0].criteria[0].status, Status::Missed);
@@ -720,21 +558,10 @@ mod build_tests {
     #[test]
     fn a_filter_narrows_mastery_but_not_the_schedule() {
         let bank = fixture_bank();
-        let data = build(
-            &bank,
-            &log(),
-            &PlanFilter::session(2),
-            datetime!(2025-03-12 09:00 UTC),
-        );
+        let data = build(&bank, &log(), &PlanFilter::session(2), datetime!(2025-03-12 09:00 UTC));
         assert_eq!(data.scope.label, "session 2");
         assert_eq!(data.totals.attempts, 1);
-        assert_eq!(
-            data.topics
-                .iter()
-                .map(|t| t.id.as_str())
-                .collect::<Vec<_>>(),
-            vec!["monitoring"]
-        );
+        assert_eq!(data.topics.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), vec!["monitoring"]);
         assert_eq!(data.schedule.len(), 2);
         assert_eq!(data.totals.due_now, 1);
         assert!(data.study.is_empty());
@@ -742,10 +569,7 @@ mod build_tests {
         let since = build(
             &bank,
             &log(),
-            &PlanFilter {
-                session: None,
-                since: Some(date!(2025 - 03 - 05)),
-            },
+            &PlanFilter { session: None, since: Some(date!(2025 - 03 - 05)) },
             datetime!(2025-03-12 09:00 UTC),
         );
         assert_eq!(since.scope.label, "since 2025-03-05");
@@ -754,10 +578,7 @@ mod build_tests {
         assert_eq!(data.next[0].id, "q1");
         assert_eq!(data.next[0].why, "due 10 days ago; last score 30");
         assert_eq!(
-            data.upcoming
-                .iter()
-                .map(|n| (n.id.as_str(), iso_date(n.date)))
-                .collect::<Vec<_>>(),
+            data.upcoming.iter().map(|n| (n.id.as_str(), iso_date(n.date))).collect::<Vec<_>>(),
             vec![("q4", "2025-03-13".to_string())]
         );
     }
@@ -765,12 +586,7 @@ mod build_tests {
     #[test]
     fn an_empty_history_still_plans_new_questions() {
         let bank = fixture_bank();
-        let data = build(
-            &bank,
-            &[],
-            &PlanFilter::default(),
-            datetime!(2025-03-12 09:00 UTC),
-        );
+        let data = build(&bank, &[], &PlanFilter::default(), datetime!(2025-03-12 09:00 UTC));
         assert_eq!(data.totals.attempts, 0);
         assert_eq!(data.totals.mean, None);
         assert_eq!(data.untouched_topics.len(), 3);

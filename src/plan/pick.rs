@@ -53,21 +53,11 @@ pub struct PickOptions {
 impl PickOptions {
     /// `grill practice --due`: only what is due.
     pub fn due_only(limit: usize) -> PickOptions {
-        PickOptions {
-            limit,
-            new_questions: false,
-            early: false,
-            near_duplicate: LEXICAL_NEAR_DUPLICATE,
-        }
+        PickOptions { limit, new_questions: false, early: false, near_duplicate: LEXICAL_NEAR_DUPLICATE }
     }
     /// The REPL's default: what is due, then new questions, then early reviews.
     pub fn practice(limit: usize) -> PickOptions {
-        PickOptions {
-            limit,
-            new_questions: true,
-            early: true,
-            near_duplicate: LEXICAL_NEAR_DUPLICATE,
-        }
+        PickOptions { limit, new_questions: true, early: true, near_duplicate: LEXICAL_NEAR_DUPLICATE }
     }
 }
 
@@ -104,11 +94,7 @@ pub fn lexical_similarity(a: &Question, b: &Question) -> f64 {
     let bag = |q: &Question| -> BTreeSet<String> {
         text::words(&format!("{} {}", q.title, q.scenario))
             .iter()
-            .filter(|w| {
-                w.chars().count() > 2
-                    && !text::is_function_word(w)
-                    && w.chars().any(char::is_alphabetic)
-            })
+            .filter(|w| w.chars().count() > 2 && !text::is_function_word(w) && w.chars().any(char::is_alphabetic))
             .map(|w| text::stem(w))
             .collect()
     };
@@ -142,51 +128,31 @@ pub fn pick<F>(
 where
     F: FnMut(&Question, &Question) -> f64,
 {
-    let readiness: HashMap<&str, f64> = data
-        .topics
-        .iter()
-        .map(|t| (t.id.as_str(), t.readiness))
-        .collect();
+    let readiness: HashMap<&str, f64> = data.topics.iter().map(|t| (t.id.as_str(), t.readiness)).collect();
     let topic_readiness = |q: &Question| readiness.get(q.topic.as_str()).copied().unwrap_or(PRIOR);
     let today = data.today;
-    let mut taken: HashSet<String> = session
-        .asked
-        .iter()
-        .map(|s| s.to_ascii_lowercase())
-        .collect();
-    let mut recent: Vec<&Question> = session
-        .recent
-        .iter()
-        .filter_map(|id| bank.question(id))
-        .collect();
+    let mut taken: HashSet<String> = session.asked.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let mut recent: Vec<&Question> = session.recent.iter().filter_map(|id| bank.question(id)).collect();
     let mut rejected: HashSet<String> = HashSet::new();
     let mut out: Vec<Pick> = Vec::new();
 
     // Admit `q` unless it was asked or is too close to something just seen.
-    let mut admissible = |q: &Question,
-                          recent: &[&Question],
-                          taken: &HashSet<String>,
-                          rejected: &mut HashSet<String>|
-     -> bool {
-        if taken.contains(&q.id) || rejected.contains(&q.id) {
-            return false;
-        }
-        if recent
-            .iter()
-            .any(|r| r.id == q.id || similar(q, r) >= opts.near_duplicate)
-        {
-            // `recent` only grows, so a near-duplicate stays one.
-            rejected.insert(q.id.clone());
-            return false;
-        }
-        true
-    };
+    let mut admissible =
+        |q: &Question, recent: &[&Question], taken: &HashSet<String>, rejected: &mut HashSet<String>| -> bool {
+            if taken.contains(&q.id) || rejected.contains(&q.id) {
+                return false;
+            }
+            if recent.iter().any(|r| r.id == q.id || similar(q, r) >= opts.near_duplicate) {
+                // `recent` only grows, so a near-duplicate stays one.
+                rejected.insert(q.id.clone());
+                return false;
+            }
+            true
+        };
 
     let card = |q: &Question| data.schedule.get(&q.id);
-    let mut due: Vec<(&Question, &Card)> = candidates
-        .iter()
-        .filter_map(|q| card(q).filter(|c| c.is_due(today)).map(|c| (*q, c)))
-        .collect();
+    let mut due: Vec<(&Question, &Card)> =
+        candidates.iter().filter_map(|q| card(q).filter(|c| c.is_due(today)).map(|c| (*q, c))).collect();
     due.sort_by(|(qa, ca), (qb, cb)| {
         topic_readiness(qa)
             .total_cmp(&topic_readiness(qb))
@@ -201,11 +167,7 @@ where
         if admissible(q, &recent, &taken, &mut rejected) {
             out.push(Pick {
                 question: q.id.clone(),
-                reason: Reason::Due {
-                    due: c.due,
-                    overdue_days: c.overdue_days(today),
-                    last_score: c.last_score,
-                },
+                reason: Reason::Due { due: c.due, overdue_days: c.overdue_days(today), last_score: c.last_score },
             });
             taken.insert(q.id.clone());
             recent.push(q);
@@ -219,36 +181,24 @@ where
                 *per_topic.entry(q.topic.as_str()).or_default() += 1;
             }
         }
-        let mut fresh: Vec<&Question> = candidates
-            .iter()
-            .copied()
-            .filter(|q| card(q).is_none())
-            .collect();
+        let mut fresh: Vec<&Question> = candidates.iter().copied().filter(|q| card(q).is_none()).collect();
         fresh.sort_by(|a, b| a.level.cmp(&b.level).then(a.id.cmp(&b.id)));
         while out.len() < opts.limit {
             let key = |q: &Question, per_topic: &HashMap<&str, usize>| {
-                topic_readiness(q)
-                    + TOPIC_SPREAD * per_topic.get(q.topic.as_str()).copied().unwrap_or(0) as f64
+                topic_readiness(q) + TOPIC_SPREAD * per_topic.get(q.topic.as_str()).copied().unwrap_or(0) as f64
             };
             // `fresh` is in (level, id) order, so the first minimum wins ties.
             let mut best: Option<(f64, usize)> = None;
             for (i, q) in fresh.iter().enumerate() {
                 let k = key(q, &per_topic);
-                if best.is_none_or(|(bk, _)| k < bk)
-                    && admissible(q, &recent, &taken, &mut rejected)
-                {
+                if best.is_none_or(|(bk, _)| k < bk) && admissible(q, &recent, &taken, &mut rejected) {
                     best = Some((k, i));
                 }
             }
             let Some((_, i)) = best else { break };
             let q = fresh.remove(i);
             let practised = readiness.get(q.topic.as_str()).copied();
-            out.push(Pick {
-                question: q.id.clone(),
-                reason: Reason::New {
-                    topic_readiness: practised,
-                },
-            });
+            out.push(Pick { question: q.id.clone(), reason: Reason::New { topic_readiness: practised } });
             *per_topic.entry(q.topic.as_str()).or_default() += 1;
             taken.insert(q.id.clone());
             recent.push(q);
@@ -256,15 +206,10 @@ where
     }
 
     if opts.early {
-        let mut later: Vec<(&Question, &Card)> = candidates
-            .iter()
-            .filter_map(|q| card(q).filter(|c| !c.is_due(today)).map(|c| (*q, c)))
-            .collect();
+        let mut later: Vec<(&Question, &Card)> =
+            candidates.iter().filter_map(|q| card(q).filter(|c| !c.is_due(today)).map(|c| (*q, c))).collect();
         later.sort_by(|(qa, ca), (qb, cb)| {
-            ca.due
-                .cmp(&cb.due)
-                .then(topic_readiness(qa).total_cmp(&topic_readiness(qb)))
-                .then(qa.id.cmp(&qb.id))
+            ca.due.cmp(&cb.due).then(topic_readiness(qa).total_cmp(&topic_readiness(qb))).then(qa.id.cmp(&qb.id))
         });
         for (q, c) in later {
             if out.len() >= opts.limit {
@@ -273,10 +218,7 @@ where
             if admissible(q, &recent, &taken, &mut rejected) {
                 out.push(Pick {
                     question: q.id.clone(),
-                    reason: Reason::Early {
-                        due: c.due,
-                        last_score: c.last_score,
-                    },
+                    reason: Reason::Early { due: c.due, last_score: c.last_score },
                 });
                 taken.insert(q.id.clone());
                 recent.push(q);
@@ -305,12 +247,7 @@ mod tests {
             attempt(1, "q1", "serving", &[], "2025-03-01", 30.0, &[]),
             attempt(2, "q4", "monitoring", &[], "2025-03-01", 60.0, &[]),
         ];
-        let data = from_attempts(
-            &bank,
-            atts,
-            &PlanFilter::default(),
-            datetime!(2025-03-15 09:00 UTC),
-        );
+        let data = from_attempts(&bank, atts, &PlanFilter::default(), datetime!(2025-03-15 09:00 UTC));
         (bank, data)
     }
 
@@ -322,51 +259,21 @@ mod tests {
     fn due_reviews_come_first_weakest_topic_first_then_new_questions() {
         let (bank, data) = scenario();
         let cands = crate::plan::scorable(&bank);
-        let picks = pick(
-            &bank,
-            &data,
-            &cands,
-            &SessionState::default(),
-            &PickOptions::practice(4),
-            no_similarity,
-        );
+        let picks = pick(&bank, &data, &cands, &SessionState::default(), &PickOptions::practice(4), no_similarity);
         assert_eq!(ids(&picks), vec!["q1", "q4", "q3", "q5"]);
-        assert!(matches!(
-            picks[0].reason,
-            Reason::Due {
-                overdue_days: 13,
-                ..
-            }
-        ));
+        assert!(matches!(picks[0].reason, Reason::Due { overdue_days: 13, .. }));
         // serving (readiness 40, plus 10 for q1 already in the list) ties pipelines
         // (never practised: 50), and q3 wins as the junior question; then serving's
         // second pick costs 10 more and pipelines comes in
-        assert_eq!(
-            picks[2].reason,
-            Reason::New {
-                topic_readiness: Some(40.0)
-            }
-        );
-        assert_eq!(
-            picks[3].reason,
-            Reason::New {
-                topic_readiness: None
-            }
-        );
+        assert_eq!(picks[2].reason, Reason::New { topic_readiness: Some(40.0) });
+        assert_eq!(picks[3].reason, Reason::New { topic_readiness: None });
     }
 
     #[test]
     fn due_only_picks_nothing_but_due_reviews() {
         let (bank, data) = scenario();
         let cands = crate::plan::scorable(&bank);
-        let picks = pick(
-            &bank,
-            &data,
-            &cands,
-            &SessionState::default(),
-            &PickOptions::due_only(10),
-            no_similarity,
-        );
+        let picks = pick(&bank, &data, &cands, &SessionState::default(), &PickOptions::due_only(10), no_similarity);
         assert_eq!(ids(&picks), vec!["q1", "q4"]);
     }
 
@@ -374,18 +281,8 @@ mod tests {
     fn a_question_is_never_asked_twice_in_a_session() {
         let (bank, data) = scenario();
         let cands = crate::plan::scorable(&bank);
-        let session = SessionState {
-            asked: vec!["q1".into(), "q2".into()],
-            recent: vec![],
-        };
-        let picks = pick(
-            &bank,
-            &data,
-            &cands,
-            &session,
-            &PickOptions::practice(10),
-            no_similarity,
-        );
+        let session = SessionState { asked: vec!["q1".into(), "q2".into()], recent: vec![] };
+        let picks = pick(&bank, &data, &cands, &session, &PickOptions::practice(10), no_similarity);
         assert!(!ids(&picks).contains(&"q1") && !ids(&picks).contains(&"q2"));
         assert_eq!(picks.len(), 4);
         let unique: std::collections::HashSet<_> = ids(&picks).into_iter().collect();
@@ -398,28 +295,19 @@ mod tests {
         let cands = crate::plan::scorable(&bank);
         // q3 retells q2; q2 was just answered, so q3 must wait
         let similar = |a: &Question, b: &Question| {
-            if [a.id.as_str(), b.id.as_str()]
-                .iter()
-                .all(|i| ["q2", "q3"].contains(i))
-            {
+            if [a.id.as_str(), b.id.as_str()].iter().all(|i| ["q2", "q3"].contains(i)) {
                 0.95
             } else {
                 0.1
             }
         };
-        let session = SessionState {
-            asked: vec!["q2".into()],
-            recent: vec!["q2".into()],
-        };
+        let session = SessionState { asked: vec!["q2".into()], recent: vec!["q2".into()] };
         let picks = pick(
             &bank,
             &data,
             &cands,
             &session,
-            &PickOptions {
-                near_duplicate: 0.8,
-                ..PickOptions::practice(10)
-            },
+            &PickOptions { near_duplicate: 0.8, ..PickOptions::practice(10) },
             similar,
         );
         assert!(!ids(&picks).contains(&"q3"), "{picks:?}");
@@ -429,16 +317,10 @@ mod tests {
             &data,
             &cands,
             &SessionState::default(),
-            &PickOptions {
-                near_duplicate: 0.8,
-                ..PickOptions::practice(10)
-            },
+            &PickOptions { near_duplicate: 0.8, ..PickOptions::practice(10) },
             similar,
         );
-        assert!(
-            ids(&picks).contains(&"q3") && !ids(&picks).contains(&"q2"),
-            "{picks:?}"
-        );
+        assert!(ids(&picks).contains(&"q3") && !ids(&picks).contains(&"q2"), "{picks:?}");
     }
 
     #[test]
@@ -448,35 +330,15 @@ mod tests {
             attempt(1, "q1", "serving", &[], "2025-03-14", 90.0, &[]),
             attempt(2, "q4", "monitoring", &[], "2025-03-14", 70.0, &[]),
         ];
-        let data = from_attempts(
-            &bank,
-            atts,
-            &PlanFilter::default(),
-            datetime!(2025-03-15 09:00 UTC),
-        );
-        let cands: Vec<&Question> = crate::plan::scorable(&bank)
-            .into_iter()
-            .filter(|q| q.id == "q1" || q.id == "q4")
-            .collect();
-        let picks = pick(
-            &bank,
-            &data,
-            &cands,
-            &SessionState::default(),
-            &PickOptions::practice(5),
-            no_similarity,
-        );
+        let data = from_attempts(&bank, atts, &PlanFilter::default(), datetime!(2025-03-15 09:00 UTC));
+        let cands: Vec<&Question> =
+            crate::plan::scorable(&bank).into_iter().filter(|q| q.id == "q1" || q.id == "q4").collect();
+        let picks = pick(&bank, &data, &cands, &SessionState::default(), &PickOptions::practice(5), no_similarity);
         assert_eq!(ids(&picks), vec!["q4", "q1"]);
         assert!(matches!(picks[0].reason, Reason::Early { .. }));
-        assert!(pick(
-            &bank,
-            &data,
-            &cands,
-            &SessionState::default(),
-            &PickOptions::due_only(5),
-            no_similarity
-        )
-        .is_empty());
+        assert!(
+            pick(&bank, &data, &cands, &SessionState::default(), &PickOptions::due_only(5), no_similarity).is_empty()
+        );
     }
 
     #[test]

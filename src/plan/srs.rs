@@ -97,8 +97,8 @@ impl Default for Fsrs {
     fn default() -> Self {
         Fsrs {
             w: [
-                0.4072, 1.1829, 3.1262, 15.4722, 7.2102, 0.5316, 1.0651, 0.0234, 1.616, 0.1544,
-                1.0824, 1.9813, 0.0953, 0.2975, 2.2042, 0.2407, 2.9466, 0.5034, 0.6567,
+                0.4072, 1.1829, 3.1262, 15.4722, 7.2102, 0.5316, 1.0651, 0.0234, 1.616, 0.1544, 1.0824, 1.9813, 0.0953,
+                0.2975, 2.2042, 0.2407, 2.9466, 0.5034, 0.6567,
             ],
             retention: 0.9,
             max_interval_days: 365,
@@ -124,8 +124,7 @@ impl Fsrs {
         let delta = -self.w[6] * (r.grade() - 3.0);
         // Linear damping: difficulty moves less the closer it is to 10.
         let damped = d + delta * (10.0 - d) / 9.0;
-        (self.w[7] * self.init_difficulty(Rating::Easy) + (1.0 - self.w[7]) * damped)
-            .clamp(1.0, 10.0)
+        (self.w[7] * self.init_difficulty(Rating::Easy) + (1.0 - self.w[7]) * damped).clamp(1.0, 10.0)
     }
 
     fn recall_stability(&self, m: Memory, retrievability: f64, r: Rating) -> f64 {
@@ -153,20 +152,14 @@ impl Fsrs {
     /// Memory after a review rated `r`, given the memory before it and the days since.
     pub fn next_memory(&self, prior: Option<(Memory, f64)>, r: Rating) -> Memory {
         match prior {
-            None => Memory {
-                stability: self.init_stability(r),
-                difficulty: self.init_difficulty(r).clamp(1.0, 10.0),
-            },
+            None => Memory { stability: self.init_stability(r), difficulty: self.init_difficulty(r).clamp(1.0, 10.0) },
             Some((m, elapsed)) => {
                 let ret = Fsrs::retrievability(elapsed, m.stability);
                 let stability = match r {
                     Rating::Again => self.forget_stability(m, ret),
                     _ => self.recall_stability(m, ret, r),
                 };
-                Memory {
-                    stability: stability.max(0.1),
-                    difficulty: self.next_difficulty(m.difficulty, r),
-                }
+                Memory { stability: stability.max(0.1), difficulty: self.next_difficulty(m.difficulty, r) }
             }
         }
     }
@@ -191,23 +184,11 @@ impl Fsrs {
         for i in &mut iv {
             *i = (*i).min(self.max_interval_days);
         }
-        [
-            (mems[0], iv[0]),
-            (mems[1], iv[1]),
-            (mems[2], iv[2]),
-            (mems[3], iv[3]),
-        ]
+        [(mems[0], iv[0]), (mems[1], iv[1]), (mems[2], iv[2]), (mems[3], iv[3])]
     }
 
     /// Review `card` (or a question never reviewed) on `on` with a score.
-    pub fn review(
-        &self,
-        card: Option<&Card>,
-        question: &str,
-        on: Date,
-        score: f64,
-        hint_used: bool,
-    ) -> Card {
+    pub fn review(&self, card: Option<&Card>, question: &str, on: Date, score: f64, hint_used: bool) -> Card {
         let rating = Rating::for_attempt(score, hint_used);
         let prior = card.map(|c| (c.memory, (on - c.last_review).whole_days().max(0) as f64));
         let (memory, interval) = self.outcomes(prior)[rating.index()];
@@ -215,8 +196,7 @@ impl Fsrs {
             question: question.to_string(),
             memory,
             reps: card.map_or(0, |c| c.reps) + 1,
-            lapses: card.map_or(0, |c| c.lapses)
-                + u32::from(card.is_some() && rating == Rating::Again),
+            lapses: card.map_or(0, |c| c.lapses) + u32::from(card.is_some() && rating == Rating::Again),
             last_review: on,
             due: on.saturating_add(Duration::days(interval.into())),
             interval_days: interval,
@@ -275,19 +255,10 @@ pub struct Review<'a> {
 }
 
 /// The schedule after replaying `reviews` (oldest first): one card per question.
-pub fn replay<'a>(
-    fsrs: &Fsrs,
-    reviews: impl IntoIterator<Item = Review<'a>>,
-) -> BTreeMap<String, Card> {
+pub fn replay<'a>(fsrs: &Fsrs, reviews: impl IntoIterator<Item = Review<'a>>) -> BTreeMap<String, Card> {
     let mut cards: BTreeMap<String, Card> = BTreeMap::new();
     for r in reviews {
-        let next = fsrs.review(
-            cards.get(r.question),
-            r.question,
-            r.on,
-            r.score,
-            r.hint_used,
-        );
+        let next = fsrs.review(cards.get(r.question), r.question, r.on, r.score, r.hint_used);
         cards.insert(r.question.to_string(), next);
     }
     cards
@@ -327,20 +298,12 @@ mod tests {
         for s in [0.1, 0.5, 2.0, 10.0, 80.0] {
             for d in [1.0, 5.0, 9.5] {
                 for elapsed in [0.0, 1.0, 7.0, 60.0] {
-                    let o = f.outcomes(Some((
-                        Memory {
-                            stability: s,
-                            difficulty: d,
-                        },
-                        elapsed,
-                    )));
+                    let o = f.outcomes(Some((Memory { stability: s, difficulty: d }, elapsed)));
                     assert!(
                         o[0].1 == 1 && o[0].1 < o[1].1 && o[1].1 < o[2].1 && o[2].1 < o[3].1,
                         "{s} {d} {elapsed}: {o:?}"
                     );
-                    assert!(o.iter().all(|x| x.0.difficulty >= 1.0
-                        && x.0.difficulty <= 10.0
-                        && x.0.stability > 0.0));
+                    assert!(o.iter().all(|x| x.0.difficulty >= 1.0 && x.0.difficulty <= 10.0 && x.0.stability > 0.0));
                 }
             }
         }
@@ -371,24 +334,9 @@ mod tests {
     fn replay_keeps_one_card_per_question_with_its_latest_due_date() {
         let f = Fsrs::default();
         let reviews = [
-            Review {
-                question: "q001",
-                on: date!(2025 - 03 - 03),
-                score: 30.0,
-                hint_used: false,
-            },
-            Review {
-                question: "q002",
-                on: date!(2025 - 03 - 03),
-                score: 90.0,
-                hint_used: false,
-            },
-            Review {
-                question: "q001",
-                on: date!(2025 - 03 - 04),
-                score: 65.0,
-                hint_used: false,
-            },
+            Review { question: "q001", on: date!(2025 - 03 - 03), score: 30.0, hint_used: false },
+            Review { question: "q002", on: date!(2025 - 03 - 03), score: 90.0, hint_used: false },
+            Review { question: "q001", on: date!(2025 - 03 - 04), score: 65.0, hint_used: false },
         ];
         let cards = replay(&f, reviews);
         assert_eq!(cards.len(), 2);

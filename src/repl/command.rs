@@ -16,46 +16,17 @@ pub enum Cmd {
 
 /// Name, command, what it does (for `:help`).
 pub const COMMANDS: &[(&str, Cmd, &str)] = &[
-    (
-        "edit",
-        Cmd::Edit,
-        "open $EDITOR on what you have typed so far",
-    ),
+    ("edit", Cmd::Edit, "open $EDITOR on what you have typed so far"),
     ("draft", Cmd::Draft, "show what you have typed so far"),
-    (
-        "hint",
-        Cmd::Hint,
-        "name one rubric idea your draft is missing (the scorecard notes it)",
-    ),
-    (
-        "skip",
-        Cmd::Skip,
-        "pass on this question (or this follow-up); your draft is kept",
-    ),
-    (
-        "reveal",
-        Cmd::Reveal,
-        "show the model answer (practice only; ends the question unscored)",
-    ),
-    (
-        "time",
-        Cmd::Time,
-        "show the time spent (and left, in a mock)",
-    ),
-    (
-        "quit",
-        Cmd::Quit,
-        "leave; everything typed is saved (a mock can be resumed)",
-    ),
+    ("hint", Cmd::Hint, "name one rubric idea your draft is missing (the scorecard notes it)"),
+    ("skip", Cmd::Skip, "pass on this question (or this follow-up); your draft is kept"),
+    ("reveal", Cmd::Reveal, "show the model answer (practice only; ends the question unscored)"),
+    ("time", Cmd::Time, "show the time spent (and left, in a mock)"),
+    ("quit", Cmd::Quit, "leave; everything typed is saved (a mock can be resumed)"),
     ("help", Cmd::Help, "show this list"),
 ];
 
-const ALIASES: &[(&str, Cmd)] = &[
-    ("q", Cmd::Quit),
-    ("exit", Cmd::Quit),
-    ("h", Cmd::Help),
-    ("e", Cmd::Edit),
-];
+const ALIASES: &[(&str, Cmd)] = &[("q", Cmd::Quit), ("exit", Cmd::Quit), ("h", Cmd::Help), ("e", Cmd::Edit)];
 
 /// `None` when the line is answer text (including lines like `:)` or `: because`);
 /// otherwise the command, or a message naming the unknown one with a suggestion.

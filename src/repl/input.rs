@@ -26,10 +26,7 @@ pub enum Input {
 
 enum Source {
     Tty(Box<Editor<(), DefaultHistory>>),
-    Piped {
-        reader: Box<dyn BufRead>,
-        line: usize,
-    },
+    Piped { reader: Box<dyn BufRead>, line: usize },
 }
 
 pub struct Reader {
@@ -52,18 +49,12 @@ impl Reader {
                     if let Some(h) = &history {
                         let _ = ed.load_history(h);
                     }
-                    return Reader {
-                        source: Source::Tty(Box::new(ed)),
-                        history,
-                    };
+                    return Reader { source: Source::Tty(Box::new(ed)), history };
                 }
             }
         }
         Reader {
-            source: Source::Piped {
-                reader: Box::new(std::io::BufReader::new(std::io::stdin())),
-                line: 0,
-            },
+            source: Source::Piped { reader: Box::new(std::io::BufReader::new(std::io::stdin())), line: 0 },
             history: None,
         }
     }

@@ -33,16 +33,10 @@ impl Loader {
     /// Start loading the model now; [`Loader::get`] waits for it.
     pub fn start(cfg: &Config) -> Loader {
         let cfg = cfg.clone();
-        let handle = std::thread::Builder::new()
-            .name("grill-model".into())
-            .spawn(move || Engine::load(&cfg));
+        let handle = std::thread::Builder::new().name("grill-model".into()).spawn(move || Engine::load(&cfg));
         match handle {
-            Ok(h) => Loader {
-                state: State::Loading(h),
-            },
-            Err(e) => Loader {
-                state: State::Failed(format!("cannot start loading the scoring model: {e}")),
-            },
+            Ok(h) => Loader { state: State::Loading(h) },
+            Err(e) => Loader { state: State::Failed(format!("cannot start loading the scoring model: {e}")) },
         }
     }
 
@@ -50,9 +44,7 @@ impl Loader {
     pub fn get(&mut self) -> Result<&mut Engine> {
         if !matches!(self.state, State::Loading(_)) {
             // already resolved
-        } else if let State::Loading(handle) =
-            std::mem::replace(&mut self.state, State::Failed(String::new()))
-        {
+        } else if let State::Loading(handle) = std::mem::replace(&mut self.state, State::Failed(String::new())) {
             let pb = (!handle.is_finished()).then(|| spinner("loading the scoring model…"));
             let result = handle.join();
             if let Some(pb) = pb {
@@ -66,7 +58,9 @@ impl Loader {
         }
         match &mut self.state {
             State::Ready(engine) => Ok(engine),
-            State::Failed(msg) => Err(anyhow!("the scoring model is not available: {msg}\nhint: `grill doctor` checks the model and ONNX Runtime")),
+            State::Failed(msg) => Err(anyhow!(
+                "the scoring model is not available: {msg}\nhint: `grill doctor` checks the model and ONNX Runtime"
+            )),
             State::Loading(_) => Err(anyhow!("the scoring model is still loading")),
         }
     }

@@ -17,8 +17,7 @@ use crate::cli::{MockArgs, PracticeArgs};
 use crate::cmd::resolve_filter;
 use crate::config::Config;
 use crate::interview::{
-    pick, InterviewError, Kind, Next, Plan, PlanFilter, Probe, ProbeResult, Session, Submitted,
-    SystemClock,
+    pick, InterviewError, Kind, Next, Plan, PlanFilter, Probe, ProbeResult, Session, Submitted, SystemClock,
 };
 use crate::plan;
 use crate::report;
@@ -65,18 +64,15 @@ struct Repl<'c> {
     input: Reader,
     engine: Loader,
     told_time_up: bool,
+    /// The answer last submitted, for written feedback.
+    last_answer: String,
 }
 
 /// A seed for picking questions: `GRILL_SEED` pins it (tests, demos), else the clock.
 fn seed() -> u64 {
-    std::env::var("GRILL_SEED")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(7, |d| d.as_nanos() as u64)
-        })
+    std::env::var("GRILL_SEED").ok().and_then(|s| s.trim().parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(7, |d| d.as_nanos() as u64)
+    })
 }
 
 fn clock(d: std::time::Duration) -> String {
@@ -103,21 +99,11 @@ pub fn practice(cfg: &Config, args: &PracticeArgs) -> Result<()> {
     } else {
         plan::PickOptions::practice(PRACTICE_QUEUE)
     };
-    let asked = plan::SessionState {
-        asked: start.iter().map(|q| q.id.clone()).collect(),
-        recent: Vec::new(),
-    };
-    let mut queue: Vec<String> = plan::pick(
-        &bank,
-        &history,
-        &candidates,
-        &asked,
-        &opts,
-        plan::lexical_similarity,
-    )
-    .into_iter()
-    .map(|p| p.question)
-    .collect();
+    let asked = plan::SessionState { asked: start.iter().map(|q| q.id.clone()).collect(), recent: Vec::new() };
+    let mut queue: Vec<String> = plan::pick(&bank, &history, &candidates, &asked, &opts, plan::lexical_similarity)
+        .into_iter()
+        .map(|p| p.question)
+        .collect();
     if let Some(q) = start {
         queue.insert(0, q.id.clone());
     }
@@ -125,11 +111,7 @@ pub fn practice(cfg: &Config, args: &PracticeArgs) -> Result<()> {
         if args.due {
             println!(
                 "Nothing is due for review{}. `grill` practises new questions.",
-                if filter.is_empty() {
-                    ""
-                } else {
-                    " among these filters"
-                }
+                if filter.is_empty() { "" } else { " among these filters" }
             );
             return Ok(());
         }
@@ -137,11 +119,7 @@ pub fn practice(cfg: &Config, args: &PracticeArgs) -> Result<()> {
     }
     let plan = Plan {
         questions: queue,
-        filter: PlanFilter {
-            id: args.id.clone(),
-            due: args.due,
-            ..PlanFilter::from_filter(&filter)
-        },
+        filter: PlanFilter { id: args.id.clone(), due: args.due, ..PlanFilter::from_filter(&filter) },
         ..Plan::default()
     };
     let mut repl = Repl::new(cfg);
@@ -172,9 +150,7 @@ pub fn mock(cfg: &Config, args: &MockArgs) -> Result<()> {
         }
         match Session::resume_mock(&bank, &store, Box::new(SystemClock::new()))? {
             Some(s) => s,
-            None => bail!(
-                "there is no interrupted mock interview to resume; `grill mock` starts a new one"
-            ),
+            None => bail!("there is no interrupted mock interview to resume; `grill mock` starts a new one"),
         }
     } else {
         if args.questions == 0 || args.questions > 50 {
@@ -187,10 +163,7 @@ pub fn mock(cfg: &Config, args: &MockArgs) -> Result<()> {
         let seed = seed();
         let questions = pick::mock_questions(&bank, &filter, args.questions, seed)?;
         if questions.len() < args.questions {
-            eprintln!(
-                "note: only {} question(s) with a rubric match these filters",
-                questions.len()
-            );
+            eprintln!("note: only {} question(s) with a rubric match these filters", questions.len());
         }
         let plan = Plan {
             questions,
@@ -214,16 +187,15 @@ pub fn mock(cfg: &Config, args: &MockArgs) -> Result<()> {
             ))
         );
     } else {
-        println!(
-            "{}",
-            p.bold(&format!(
-                "Mock interview #{}: {total} question(s) in {left}.",
-                session.id()
-            ))
-        );
+        println!("{}", p.bold(&format!("Mock interview #{}: {total} question(s) in {left}.", session.id())));
         println!("A follow-up comes after each answer; scores and model answers come at the end.");
     }
-    println!("{}", p.dim("Answer in as many lines as you like; a line with only `.` (or Ctrl-D) submits. :help lists the commands."));
+    println!(
+        "{}",
+        p.dim(
+            "Answer in as many lines as you like; a line with only `.` (or Ctrl-D) submits. :help lists the commands."
+        )
+    );
     let result = repl.run_mock(&mut session, &bank);
     repl.input.save_history();
     if result.is_err() {
@@ -241,6 +213,7 @@ impl<'c> Repl<'c> {
             input: Reader::new(Some(cfg.data_dir.join("history.txt"))),
             engine: Loader::start(cfg),
             told_time_up: false,
+            last_answer: String::new(),
         }
     }
 
@@ -255,11 +228,7 @@ impl<'c> Repl<'c> {
     fn prompt(&mut self, s: &Session, probing: bool) -> String {
         let mut parts = Vec::new();
         let elapsed = clock(s.question_elapsed());
-        parts.push(if probing {
-            format!("follow-up {elapsed}")
-        } else {
-            elapsed
-        });
+        parts.push(if probing { format!("follow-up {elapsed}") } else { elapsed });
         if let Some(left) = s.remaining() {
             if left.is_zero() {
                 parts.push("time is up".to_string());
@@ -287,22 +256,10 @@ impl<'c> Repl<'c> {
         }
     }
 
-    fn show_question(
-        &self,
-        s: &Session,
-        q: &crate::bank::Question,
-        position: usize,
-        total: usize,
-        resumed: bool,
-    ) {
+    fn show_question(&self, s: &Session, q: &crate::bank::Question, position: usize, total: usize, resumed: bool) {
         let p = self.p;
         let head = match s.kind() {
-            Kind::Mock => format!(
-                "━━ Question {} of {total} · {} · {}",
-                position + 1,
-                q.id,
-                q.title
-            ),
+            Kind::Mock => format!("━━ Question {} of {total} · {} · {}", position + 1, q.id, q.title),
             Kind::Practice => format!("━━ {} · {}", q.id, q.title),
         };
         println!("\n{}", p.bold(&head));
@@ -314,7 +271,9 @@ impl<'c> Repl<'c> {
         println!("{}\n", ui::wrap(&q.scenario, self.width, 2));
         if resumed {
             let words = s.text().split_whitespace().count();
-            self.say(&format!("Your draft from last time ({words} words) is kept: carry on typing, :draft shows it, `.` submits."));
+            self.say(&format!(
+                "Your draft from last time ({words} words) is kept: carry on typing, :draft shows it, `.` submits."
+            ));
         }
     }
 
@@ -393,9 +352,9 @@ impl<'c> Repl<'c> {
             Ok(text) => {
                 let words = text.split_whitespace().count();
                 match s.set_text(text) {
-                    Ok(()) => self.say(&format!(
-                        "Draft updated ({words} words). Type more, `.` submits, :draft shows it."
-                    )),
+                    Ok(()) => {
+                        self.say(&format!("Draft updated ({words} words). Type more, `.` submits, :draft shows it."))
+                    }
                     Err(e) => self.warn(&format!("cannot keep the edited draft: {e}")),
                 }
             }
@@ -404,11 +363,7 @@ impl<'c> Repl<'c> {
     }
 
     /// Score with a spinner, waiting for the model first if it is still loading.
-    fn with_engine<T>(
-        &mut self,
-        what: &str,
-        f: impl FnOnce(&mut crate::engine::Engine) -> T,
-    ) -> Result<T> {
+    fn with_engine<T>(&mut self, what: &str, f: impl FnOnce(&mut crate::engine::Engine) -> T) -> Result<T> {
         let engine = self.engine.get()?;
         let pb = spinner(what);
         let out = f(engine);
@@ -428,32 +383,28 @@ impl<'c> Repl<'c> {
                     }
                     // saved before the wait for the model, so nothing is lost if it fails
                     s.commit()?;
+                    self.last_answer = s.text().to_string();
                     match self
                         .with_engine("scoring your answer…", |e| s.submit_answer(e))
                         .context("your answer is saved, but it could not be scored")?
                     {
                         Ok(sub) => return Ok(Step::Scored(Box::new(sub))),
-                        Err(InterviewError::EmptyAnswer) => {
-                            self.warn(&InterviewError::EmptyAnswer.to_string())
-                        }
+                        Err(InterviewError::EmptyAnswer) => self.warn(&InterviewError::EmptyAnswer.to_string()),
                         Err(e) => {
-                            return Err(anyhow::Error::new(e)
-                                .context("your answer is saved, but it could not be scored"))
+                            return Err(
+                                anyhow::Error::new(e).context("your answer is saved, but it could not be scored")
+                            )
                         }
                     }
                 }
-                Event::Command(Cmd::Hint) => {
-                    match self.with_engine("looking for a gap…", |e| s.hint(e))? {
-                        Ok(Some(h)) => self.say(&format!(
-                            "Hint: think about {}. (The scorecard will note that a hint was used.)",
-                            self.p.bold(&h.idea)
-                        )),
-                        Ok(None) => self.say(
-                            "No hint left: your draft already touches every idea the rubric lists.",
-                        ),
-                        Err(e) => self.warn(&e.to_string()),
-                    }
-                }
+                Event::Command(Cmd::Hint) => match self.with_engine("looking for a gap…", |e| s.hint(e))? {
+                    Ok(Some(h)) => self.say(&format!(
+                        "Hint: think about {}. (The scorecard will note that a hint was used.)",
+                        self.p.bold(&h.idea)
+                    )),
+                    Ok(None) => self.say("No hint left: your draft already touches every idea the rubric lists."),
+                    Err(e) => self.warn(&e.to_string()),
+                },
                 Event::Command(Cmd::Skip) => {
                     s.skip()?;
                     self.say("Skipped; your draft is kept.");
@@ -476,16 +427,8 @@ impl<'c> Repl<'c> {
 
     /// The reply to a follow-up probe.
     fn probe(&mut self, s: &mut Session, probe: &Probe) -> Result<ProbeStep> {
-        println!(
-            "\n{} {}",
-            self.p.cyan("Follow-up:"),
-            ui::wrap(&probe.question, self.width, 0)
-        );
-        println!(
-            "{}",
-            self.p
-                .dim("(reply in a few lines, `.` submits; :skip passes)")
-        );
+        println!("\n{} {}", self.p.cyan("Follow-up:"), ui::wrap(&probe.question, self.width, 0));
+        println!("{}", self.p.dim("(reply in a few lines, `.` submits; :skip passes)"));
         loop {
             match self.read_text(s, true)? {
                 Event::Stop(stop) => return Ok(ProbeStep::Stop(stop)),
@@ -495,10 +438,17 @@ impl<'c> Repl<'c> {
                         continue;
                     }
                     s.commit()?;
-                    match self.with_engine("scoring your reply…", |e| s.submit_reply(e)).context("your reply is saved, but it could not be scored")? {
+                    match self
+                        .with_engine("scoring your reply…", |e| s.submit_reply(e))
+                        .context("your reply is saved, but it could not be scored")?
+                    {
                         Ok(res) => return Ok(ProbeStep::Replied(Box::new(res))),
-                        Err(InterviewError::EmptyAnswer) => self.warn("The reply is empty: type it, then `.`; or :skip to pass on the follow-up."),
-                        Err(e) => return Err(anyhow::Error::new(e).context("your reply is saved, but it could not be scored")),
+                        Err(InterviewError::EmptyAnswer) => {
+                            self.warn("The reply is empty: type it, then `.`; or :skip to pass on the follow-up.")
+                        }
+                        Err(e) => {
+                            return Err(anyhow::Error::new(e).context("your reply is saved, but it could not be scored"))
+                        }
                     }
                 }
                 Event::Command(Cmd::Skip) => {
@@ -506,8 +456,9 @@ impl<'c> Repl<'c> {
                     return Ok(ProbeStep::Skipped);
                 }
                 Event::Command(Cmd::Quit) => return Ok(ProbeStep::Stop(Stop::Quit)),
-                Event::Command(Cmd::Hint) => self
-                    .warn("No hints on a follow-up: it already names the idea. Reply, or :skip."),
+                Event::Command(Cmd::Hint) => {
+                    self.warn("No hints on a follow-up: it already names the idea. Reply, or :skip.")
+                }
                 Event::Command(Cmd::Reveal) => {
                     if s.kind() == Kind::Mock {
                         self.warn(&InterviewError::NoRevealInMock.to_string());
@@ -543,12 +494,7 @@ impl<'c> Repl<'c> {
         let mut first = true;
         loop {
             let stop = match s.next_question()? {
-                Next::Question {
-                    question,
-                    position,
-                    total,
-                    resumed_draft,
-                } => {
+                Next::Question { question, position, total, resumed_draft } => {
                     self.show_question(s, question, position, total, resumed_draft);
                     if first {
                         println!("{}", self.p.dim("Answer in as many lines as you like; a line with only `.` (or Ctrl-D) submits. :help lists the commands."));
@@ -557,18 +503,11 @@ impl<'c> Repl<'c> {
                     self.practice_question(s, question)?
                 }
                 Next::NoRubric(q) => {
-                    self.warn(&format!(
-                        "{} ({}) has no rubric yet, so it cannot be scored; moving on.",
-                        q.id, q.title
-                    ));
+                    self.warn(&format!("{} ({}) has no rubric yet, so it cannot be scored; moving on.", q.id, q.title));
                     None
                 }
                 Next::TimeUp | Next::Done => {
-                    let tail = if filtered {
-                        " matching your filters"
-                    } else {
-                        ""
-                    };
+                    let tail = if filtered { " matching your filters" } else { "" };
                     self.say(&format!("\nThat was the last question{tail}."));
                     return self.end_practice(s, Stop::Quit);
                 }
@@ -580,21 +519,16 @@ impl<'c> Repl<'c> {
     }
 
     /// One practice question, from answer to model answer; `Some` when the user stopped.
-    fn practice_question(
-        &mut self,
-        s: &mut Session,
-        q: &crate::bank::Question,
-    ) -> Result<Option<Stop>> {
+    fn practice_question(&mut self, s: &mut Session, q: &crate::bank::Question) -> Result<Option<Stop>> {
         let sub = match self.answer(s)? {
             Step::Scored(sub) => sub,
             Step::Passed => return Ok(None),
             Step::Stop(stop) => return Ok(Some(stop)),
         };
         println!();
-        print!(
-            "{}",
-            report::scorecard::render(&sub.card, self.p, self.width)
-        );
+        print!("{}", report::scorecard::render(&sub.card, self.p, self.width));
+        let answer = std::mem::take(&mut self.last_answer);
+        self.stream_feedback(q, &sub.card, &answer);
         if let Some(probe) = &sub.probe {
             match self.probe(s, probe)? {
                 ProbeStep::Replied(res) => self.show_probe_result(&res),
@@ -617,6 +551,44 @@ impl<'c> Repl<'c> {
         Ok(None)
     }
 
+    /// Written feedback from the configured LLM, streamed under the scorecard. Optional:
+    /// off unless configured, and a failure is one line; the session carries on.
+    fn stream_feedback(&self, q: &crate::bank::Question, card: &crate::scoring::Scorecard, answer: &str) {
+        if !self.cfg.llm.is_configured() {
+            return;
+        }
+        println!("\n{}", self.p.bold("Feedback"));
+        let result = crate::llm::feedback_stream(&self.cfg.llm, q, card, answer, |t| {
+            use std::io::Write as _;
+            print!("{t}");
+            let _ = std::io::stdout().flush();
+        });
+        println!();
+        if let Err(e) = result {
+            self.warn(&format!("LLM feedback unavailable: {e}"));
+        }
+    }
+
+    /// Markdown feedback for each scored question of a finished mock, for its report.
+    fn mock_feedback_markdown(&self, sum: &crate::interview::Summary, bank: &Bank) -> String {
+        if !self.cfg.llm.is_configured() {
+            return String::new();
+        }
+        let mut out = String::from("\n## Written feedback\n");
+        for qs in &sum.questions {
+            let (Some(card), Some(answer), Some(q)) = (&qs.card, &qs.answer, bank.question(&qs.question_id)) else {
+                continue;
+            };
+            self.say(&format!("Writing feedback on {}…", q.id));
+            out.push_str(&format!("\n### {} {}\n\n", q.id, q.title));
+            match crate::llm::feedback_stream(&self.cfg.llm, q, card, answer, |_| {}) {
+                Ok(f) => out.push_str(&f.to_markdown()),
+                Err(e) => out.push_str(&format!("_LLM feedback unavailable: {e}_\n")),
+            }
+        }
+        out
+    }
+
     fn show_probe_result(&self, res: &ProbeResult) {
         let p = self.p;
         if res.credited {
@@ -626,11 +598,7 @@ impl<'c> Repl<'c> {
                 res.idea,
                 res.coverage * 100.0,
                 res.score_before,
-                p.bold(&format!(
-                    "{:.0}/100 · {}",
-                    res.card.score,
-                    res.card.band.label()
-                ))
+                p.bold(&format!("{:.0}/100 · {}", res.card.score, res.card.band.label()))
             );
         } else {
             println!(
@@ -638,11 +606,7 @@ impl<'c> Repl<'c> {
                 p.yellow("✘ Not credited:"),
                 res.idea,
                 res.coverage * 100.0,
-                p.bold(&format!(
-                    "{:.0}/100 · {}",
-                    res.card.score,
-                    res.card.band.label()
-                ))
+                p.bold(&format!("{:.0}/100 · {}", res.card.score, res.card.band.label()))
             );
         }
     }
@@ -664,11 +628,7 @@ impl<'c> Repl<'c> {
             }
         }
         let sum = s.summary()?;
-        let mean = if sum.answered > 0 {
-            format!(", mean score {:.0}/100", sum.overall)
-        } else {
-            String::new()
-        };
+        let mean = if sum.answered > 0 { format!(", mean score {:.0}/100", sum.overall) } else { String::new() };
         self.say(&format!(
             "Practice session #{}: {} question(s) scored{mean}. `grill replay {}` shows it again; `grill history` lists your sessions.",
             s.id(),
@@ -681,12 +641,7 @@ impl<'c> Repl<'c> {
     fn run_mock(&mut self, s: &mut Session, bank: &Bank) -> Result<()> {
         loop {
             match s.next_question()? {
-                Next::Question {
-                    question,
-                    position,
-                    total,
-                    resumed_draft,
-                } => {
+                Next::Question { question, position, total, resumed_draft } => {
                     self.show_question(s, question, position, total, resumed_draft);
                     match self.answer(s)? {
                         Step::Scored(sub) => {
@@ -703,10 +658,9 @@ impl<'c> Repl<'c> {
                         Step::Stop(stop) => return self.pause_mock(s, stop),
                     }
                 }
-                Next::NoRubric(q) => self.warn(&format!(
-                    "{} ({}) has no rubric yet, so it cannot be scored; moving on.",
-                    q.id, q.title
-                )),
+                Next::NoRubric(q) => {
+                    self.warn(&format!("{} ({}) has no rubric yet, so it cannot be scored; moving on.", q.id, q.title))
+                }
                 Next::TimeUp => {
                     self.warn("\nTime is up: the interview ends here.");
                     break;
@@ -737,36 +691,22 @@ impl<'c> Repl<'c> {
         let path = dir.join(format!("session-{}.md", s.id()));
         s.finish(Some(&path.display().to_string()))?;
         let sum = s.summary()?;
+        let mut md = report::session::markdown(&sum, bank);
+        md.push_str(&self.mock_feedback_markdown(&sum, bank));
         let written = std::fs::create_dir_all(&dir)
-            .and_then(|()| std::fs::write(&path, report::session::markdown(&sum, bank)))
+            .and_then(|()| std::fs::write(&path, md))
             .with_context(|| format!("cannot write the report to {}", path.display()));
-        print!(
-            "{}",
-            report::session::summary_text(&sum, self.p, self.width)
-        );
+        print!("{}", report::session::summary_text(&sum, self.p, self.width));
         match written {
             Ok(()) => self.say(&format!("\nReport saved to {}", path.display())),
             Err(e) => self.warn(&format!("\n{e:#}")),
         }
-        self.say(&format!(
-            "`grill replay {}` shows the interview again.",
-            s.id()
-        ));
-        if sum.questions.iter().any(|q| {
-            bank.question(&q.question_id)
-                .is_some_and(|x| x.answer.is_some())
-        }) {
+        self.say(&format!("`grill replay {}` shows the interview again.", s.id()));
+        if sum.questions.iter().any(|q| bank.question(&q.question_id).is_some_and(|x| x.answer.is_some())) {
             if let Ok(true) = self.yes_no("Show the model answers now? [y/N] ")? {
                 for (i, q) in sum.questions.iter().enumerate() {
-                    if let Some(answer) = bank
-                        .question(&q.question_id)
-                        .and_then(|x| x.answer.as_deref())
-                    {
-                        println!(
-                            "\n{}",
-                            self.p
-                                .bold(&format!("── {}. {} · {}", i + 1, q.question_id, q.title))
-                        );
+                    if let Some(answer) = bank.question(&q.question_id).and_then(|x| x.answer.as_deref()) {
+                        println!("\n{}", self.p.bold(&format!("── {}. {} · {}", i + 1, q.question_id, q.title)));
                         println!("{}", ui::wrap(answer.trim(), self.width, 2));
                     }
                 }

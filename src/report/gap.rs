@@ -87,11 +87,7 @@ fn scope_line(d: &PlanData) -> String {
             plural(t.sessions, "session", "sessions")
         )
     };
-    format!(
-        "Scope: {} · as of {} · {what}.",
-        d.scope.label,
-        iso(d.today)
-    )
+    format!("Scope: {} · as of {} · {what}.", d.scope.label, iso(d.today))
 }
 
 fn iso(d: time::Date) -> String {
@@ -99,10 +95,7 @@ fn iso(d: time::Date) -> String {
 }
 
 fn names(v: &[&Mastery]) -> String {
-    v.iter()
-        .map(|m| format!("{} ({:.0})", m.name, m.readiness))
-        .collect::<Vec<_>>()
-        .join(", ")
+    v.iter().map(|m| format!("{} ({:.0})", m.name, m.readiness)).collect::<Vec<_>>().join(", ")
 }
 
 /// The headline as plain sentences (Markdown emphasis only on the overall figure).
@@ -113,35 +106,20 @@ fn headline_parts(d: &PlanData) -> Vec<String> {
         parts.push("No scored answers in this scope yet. Answer a few questions (`grill practice`, or `grill mock` for a timed interview) and this plan fills in; until then it suggests where to start.".to_string());
         return parts;
     };
-    parts.push(format!(
-        "**Overall: {mean:.0}/100 ({}).**",
-        level_of_mean(mean).label()
-    ));
-    let mut ready: Vec<&Mastery> = d
-        .topics
-        .iter()
-        .filter(|m| m.standing >= Standing::Ready)
-        .collect();
+    parts.push(format!("**Overall: {mean:.0}/100 ({}).**", level_of_mean(mean).label()));
+    let mut ready: Vec<&Mastery> = d.topics.iter().filter(|m| m.standing >= Standing::Ready).collect();
     ready.reverse();
     ready.truncate(WEAKEST_SHOWN);
     if !ready.is_empty() {
         parts.push(format!("Ready: {}.", names(&ready)));
     }
-    let weak: Vec<&Mastery> = d
-        .topics
-        .iter()
-        .filter(|m| m.standing < Standing::Ready)
-        .take(WEAKEST_SHOWN)
-        .collect();
+    let weak: Vec<&Mastery> = d.topics.iter().filter(|m| m.standing < Standing::Ready).take(WEAKEST_SHOWN).collect();
     if !weak.is_empty() {
         parts.push(format!("Weakest: {}.", names(&weak)));
     }
     if !d.untouched_topics.is_empty() {
         let all = d.untouched_topics.len() + d.topics.len();
-        parts.push(format!(
-            "Not practised yet: {} of {all} topics.",
-            d.untouched_topics.len()
-        ));
+        parts.push(format!("Not practised yet: {} of {all} topics.", d.untouched_topics.len()));
     }
     parts.push(match t.due_now {
         0 => "No review is due.".to_string(),
@@ -181,12 +159,7 @@ fn md_topics(d: &PlanData) -> String {
     let rows: Vec<&Mastery> = d.topics.iter().collect();
     let mut o = md_mastery_table("Topic", &rows);
     if !d.untouched_topics.is_empty() {
-        let list = d
-            .untouched_topics
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>()
-            .join("; ");
+        let list = d.untouched_topics.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join("; ");
         let _ = write!(o, "\n\nNot practised yet: {list}.");
     }
     o
@@ -218,18 +191,8 @@ fn missed_text(m: &Mastery) -> String {
 
 /// The areas below "ready", weakest first: topics, then tools.
 fn weak_areas(d: &PlanData) -> Vec<(&'static str, &Mastery)> {
-    let topics = d
-        .topics
-        .iter()
-        .filter(|m| m.standing < Standing::Ready)
-        .take(WEAKEST_SHOWN)
-        .map(|m| ("topic", m));
-    let tools = d
-        .tools
-        .iter()
-        .filter(|m| m.standing < Standing::Ready)
-        .take(WEAKEST_SHOWN)
-        .map(|m| ("tool", m));
+    let topics = d.topics.iter().filter(|m| m.standing < Standing::Ready).take(WEAKEST_SHOWN).map(|m| ("topic", m));
+    let tools = d.tools.iter().filter(|m| m.standing < Standing::Ready).take(WEAKEST_SHOWN).map(|m| ("tool", m));
     topics.chain(tools).collect()
 }
 
@@ -263,12 +226,7 @@ fn md_weakest(d: &PlanData) -> String {
 }
 
 fn md_ideas(d: &PlanData) -> String {
-    let rows: Vec<_> = d
-        .ideas
-        .iter()
-        .filter(|i| i.miss_weight() > 0.0)
-        .take(IDEAS_SHOWN)
-        .collect();
+    let rows: Vec<_> = d.ideas.iter().filter(|i| i.miss_weight() > 0.0).take(IDEAS_SHOWN).collect();
     if rows.is_empty() {
         return if d.ideas.is_empty() {
             "_No rubric ideas assessed yet._".to_string()
@@ -319,18 +277,14 @@ fn md_study(d: &PlanData) -> String {
 /// The date a question is listed under; a review already due says so.
 fn when(n: &NextQuestion) -> String {
     match n.reason {
-        Reason::Due {
-            due, overdue_days, ..
-        } if overdue_days > 0 && due == n.date => format!("{} (overdue)", iso(n.date)),
+        Reason::Due { due, overdue_days, .. } if overdue_days > 0 && due == n.date => {
+            format!("{} (overdue)", iso(n.date))
+        }
         _ => iso(n.date),
     }
 }
 
-fn md_question_table(
-    rows: &[NextQuestion],
-    last_col: &str,
-    last: impl Fn(&NextQuestion) -> String,
-) -> String {
+fn md_question_table(rows: &[NextQuestion], last_col: &str, last: impl Fn(&NextQuestion) -> String) -> String {
     let mut o = format!("| Date | Question | Topic | {last_col} |\n|---|---|---|---|\n");
     for n in rows {
         let _ = writeln!(
@@ -351,7 +305,9 @@ fn md_next(d: &PlanData) -> String {
         return "_Nothing to practise: every question is answered and none is due._".to_string();
     }
     let mut o = md_question_table(&d.next, "Why", |n| n.why.clone());
-    o.push_str("\n\n`grill practice --due` starts with what is due; `grill practice --id ID` starts with one question.");
+    o.push_str(
+        "\n\n`grill practice --due` starts with what is due; `grill practice --id ID` starts with one question.",
+    );
     o
 }
 
@@ -359,9 +315,7 @@ fn md_calendar(d: &PlanData) -> String {
     if d.upcoming.is_empty() {
         return "_Nothing else scheduled yet: each answer you give schedules its question's next review._".to_string();
     }
-    md_question_table(&d.upcoming, "Last score", |n| {
-        n.last_score.map_or_else(String::new, |s| format!("{s:.0}"))
-    })
+    md_question_table(&d.upcoming, "Last score", |n| n.last_score.map_or_else(String::new, |s| format!("{s:.0}")))
 }
 
 fn md_progress(d: &PlanData) -> String {
@@ -369,18 +323,10 @@ fn md_progress(d: &PlanData) -> String {
         return "_No scored answers yet._".to_string();
     }
     let skip = d.progress.len().saturating_sub(DAYS_SHOWN);
-    let mut o =
-        String::from("| Day | Answers | Mean | Best | Running mean |\n|---|---:|---:|---:|---:|\n");
+    let mut o = String::from("| Day | Answers | Mean | Best | Running mean |\n|---|---:|---:|---:|---:|\n");
     for p in &d.progress[skip..] {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {:.0} | {:.0} | {:.0} |",
-            iso(p.date),
-            p.attempts,
-            p.mean,
-            p.best,
-            p.running_mean
-        );
+        let _ =
+            writeln!(o, "| {} | {} | {:.0} | {:.0} | {:.0} |", iso(p.date), p.attempts, p.mean, p.best, p.running_mean);
     }
     if skip > 0 {
         let _ = writeln!(o, "\nThe last {DAYS_SHOWN} of {} days.", d.progress.len());
@@ -389,11 +335,7 @@ fn md_progress(d: &PlanData) -> String {
 }
 
 fn md_notes(d: &PlanData) -> String {
-    d.notes
-        .iter()
-        .map(|n| format!("\n> Note: {n}."))
-        .collect::<Vec<_>>()
-        .join("\n")
+    d.notes.iter().map(|n| format!("\n> Note: {n}.")).collect::<Vec<_>>().join("\n")
 }
 
 /// The gap plan as Markdown.
@@ -418,8 +360,7 @@ pub fn render_markdown(data: &PlanData) -> String {
 
 /// The gap plan as pretty JSON (the whole [`PlanData`]).
 pub fn render_json(data: &PlanData) -> String {
-    let mut s =
-        serde_json::to_string_pretty(data).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = serde_json::to_string_pretty(data).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -503,34 +444,22 @@ fn html_headline(d: &PlanData) -> String {
     if let Some(mean) = t.mean {
         let l = level_of_mean(mean);
         o.push_str("<div class=\"cards\">");
-        let _ = write!(o, "<div class=\"card\"><b>{mean:.0}<small>/100</small></b><span>overall · {}</span></div>", l.label());
         let _ = write!(
             o,
-            "<div class=\"card\"><b>{}</b><span>scored answers</span></div>",
-            t.attempts
+            "<div class=\"card\"><b>{mean:.0}<small>/100</small></b><span>overall · {}</span></div>",
+            l.label()
         );
+        let _ = write!(o, "<div class=\"card\"><b>{}</b><span>scored answers</span></div>", t.attempts);
         let _ = write!(
             o,
             "<div class=\"card\"><b>{}<small>/{}</small></b><span>questions answered</span></div>",
             t.questions, t.bank_questions
         );
-        let _ = write!(
-            o,
-            "<div class=\"card\"><b>{}</b><span>days practised</span></div>",
-            t.days
-        );
-        let _ = write!(
-            o,
-            "<div class=\"card\"><b>{}</b><span>reviews due now</span></div>",
-            t.due_now
-        );
+        let _ = write!(o, "<div class=\"card\"><b>{}</b><span>days practised</span></div>", t.days);
+        let _ = write!(o, "<div class=\"card\"><b>{}</b><span>reviews due now</span></div>", t.due_now);
         o.push_str("</div>");
     }
-    let text = headline_parts(d)
-        .iter()
-        .map(|p| inline_md(&esc(p)))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = headline_parts(d).iter().map(|p| inline_md(&esc(p))).collect::<Vec<_>>().join(" ");
     let _ = write!(o, "<p class=\"lead\">{text}</p>");
     o
 }
@@ -542,12 +471,7 @@ fn html_topics(d: &PlanData) -> String {
     let rows: Vec<&Mastery> = d.topics.iter().collect();
     let mut o = html_mastery_table("Topic", &rows);
     if !d.untouched_topics.is_empty() {
-        let list = d
-            .untouched_topics
-            .iter()
-            .map(|t| esc(&t.name))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let list = d.untouched_topics.iter().map(|t| esc(&t.name)).collect::<Vec<_>>().join("; ");
         let _ = write!(o, "<p class=\"muted\">Not practised yet: {list}.</p>");
     }
     o
@@ -560,11 +484,7 @@ fn html_tools(d: &PlanData) -> String {
     let rows: Vec<&Mastery> = d.tools.iter().take(TOOLS_SHOWN).collect();
     let mut o = html_mastery_table("Tool", &rows);
     if d.tools.len() > TOOLS_SHOWN {
-        let _ = write!(
-            o,
-            "<p class=\"muted\">The {TOOLS_SHOWN} weakest of {} tools practised.</p>",
-            d.tools.len()
-        );
+        let _ = write!(o, "<p class=\"muted\">The {TOOLS_SHOWN} weakest of {} tools practised.</p>", d.tools.len());
     }
     o
 }
@@ -596,12 +516,7 @@ fn html_weakest(d: &PlanData) -> String {
 }
 
 fn html_ideas(d: &PlanData) -> String {
-    let rows: Vec<_> = d
-        .ideas
-        .iter()
-        .filter(|i| i.miss_weight() > 0.0)
-        .take(IDEAS_SHOWN)
-        .collect();
+    let rows: Vec<_> = d.ideas.iter().filter(|i| i.miss_weight() > 0.0).take(IDEAS_SHOWN).collect();
     if rows.is_empty() {
         let msg = if d.ideas.is_empty() {
             "No rubric ideas assessed yet."
@@ -655,12 +570,10 @@ fn html_study(d: &PlanData) -> String {
     o
 }
 
-fn html_question_table(
-    rows: &[NextQuestion],
-    last_col: &str,
-    last: impl Fn(&NextQuestion) -> String,
-) -> String {
-    let mut o = format!("<table><thead><tr><th>Date</th><th>Question</th><th>Topic</th><th>{last_col}</th></tr></thead><tbody>\n");
+fn html_question_table(rows: &[NextQuestion], last_col: &str, last: impl Fn(&NextQuestion) -> String) -> String {
+    let mut o = format!(
+        "<table><thead><tr><th>Date</th><th>Question</th><th>Topic</th><th>{last_col}</th></tr></thead><tbody>\n"
+    );
     for n in rows {
         let _ = writeln!(
             o,
@@ -689,9 +602,7 @@ fn html_calendar(d: &PlanData) -> String {
     if d.upcoming.is_empty() {
         return "<p class=\"muted\">Nothing else scheduled yet: each answer you give schedules its question's next review.</p>".to_string();
     }
-    html_question_table(&d.upcoming, "Last score", |n| {
-        n.last_score.map_or_else(String::new, |s| format!("{s:.0}"))
-    })
+    html_question_table(&d.upcoming, "Last score", |n| n.last_score.map_or_else(String::new, |s| format!("{s:.0}")))
 }
 
 fn html_progress(d: &PlanData) -> String {
@@ -720,23 +631,11 @@ fn html_progress(d: &PlanData) -> String {
 /// Red at 0, amber at 50, green at 100.
 fn score_colour(v: f64) -> (u8, u8, u8) {
     let lerp = |a: (f64, f64, f64), b: (f64, f64, f64), t: f64| {
-        (
-            a.0 + (b.0 - a.0) * t,
-            a.1 + (b.1 - a.1) * t,
-            a.2 + (b.2 - a.2) * t,
-        )
+        (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t, a.2 + (b.2 - a.2) * t)
     };
-    let (red, amber, green) = (
-        (200.0, 54.0, 43.0),
-        (246.0, 200.0, 95.0),
-        (47.0, 133.0, 74.0),
-    );
+    let (red, amber, green) = ((200.0, 54.0, 43.0), (246.0, 200.0, 95.0), (47.0, 133.0, 74.0));
     let v = v.clamp(0.0, 100.0);
-    let c = if v < 50.0 {
-        lerp(red, amber, v / 50.0)
-    } else {
-        lerp(amber, green, (v - 50.0) / 50.0)
-    };
+    let c = if v < 50.0 { lerp(red, amber, v / 50.0) } else { lerp(amber, green, (v - 50.0) / 50.0) };
     (c.0.round() as u8, c.1.round() as u8, c.2.round() as u8)
 }
 
@@ -753,8 +652,7 @@ fn ink_on((r, g, b): (u8, u8, u8)) -> &'static str {
     }
 }
 
-const SVG_FONT: &str =
-    "font-family=\"system-ui, 'DejaVu Sans', sans-serif\" font-size=\"12\" fill=\"#1d2330\"";
+const SVG_FONT: &str = "font-family=\"system-ui, 'DejaVu Sans', sans-serif\" font-size=\"12\" fill=\"#1d2330\"";
 
 /// The skill x tool heatmap as inline SVG.
 pub fn heatmap_svg(d: &PlanData) -> String {
@@ -773,12 +671,7 @@ pub fn heatmap_svg(d: &PlanData) -> String {
     );
     o.push_str("<defs><linearGradient id=\"scale\" x1=\"0\" x2=\"1\" y1=\"0\" y2=\"0\">");
     for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
-        let _ = write!(
-            o,
-            "<stop offset=\"{:.2}\" stop-color=\"{}\"/>",
-            v / 100.0,
-            hex(score_colour(v))
-        );
+        let _ = write!(o, "<stop offset=\"{:.2}\" stop-color=\"{}\"/>", v / 100.0, hex(score_colour(v)));
     }
     o.push_str("</linearGradient></defs>\n");
     for (j, tool) in h.tools.iter().enumerate() {
@@ -824,13 +717,23 @@ pub fn heatmap_svg(d: &PlanData) -> String {
                     );
                 }
                 None => {
-                    let _ = writeln!(o, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"4\" fill=\"#eef0f4\"/>", x + 1.0, y + 1.0, cw - 2.0, ch - 2.0);
+                    let _ = writeln!(
+                        o,
+                        "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"4\" fill=\"#eef0f4\"/>",
+                        x + 1.0,
+                        y + 1.0,
+                        cw - 2.0,
+                        ch - 2.0
+                    );
                 }
             }
         }
     }
     let ly = top + ch * h.topics.len() as f64 + 22.0;
-    let _ = writeln!(o, "<rect x=\"{label_w:.1}\" y=\"{ly:.1}\" width=\"200\" height=\"10\" rx=\"3\" fill=\"url(#scale)\"/>");
+    let _ = writeln!(
+        o,
+        "<rect x=\"{label_w:.1}\" y=\"{ly:.1}\" width=\"200\" height=\"10\" rx=\"3\" fill=\"url(#scale)\"/>"
+    );
     for v in [0.0, 50.0, 100.0] {
         let _ = writeln!(
             o,
@@ -878,10 +781,7 @@ pub fn trend_svg(d: &PlanData) -> String {
             y(v) + 4.0
         );
     }
-    for (v, label, colour) in [
-        (mastery::READY, "ready", "#3f8f4e"),
-        (mastery::ALMOST, "almost", "#d9911a"),
-    ] {
+    for (v, label, colour) in [(mastery::READY, "ready", "#3f8f4e"), (mastery::ALMOST, "almost", "#d9911a")] {
         let _ = writeln!(o, "<line x1=\"{left:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"{colour}\" stroke-dasharray=\"2 4\"/>", left + pw, y(v), y(v));
         let _ = writeln!(
             o,
@@ -891,13 +791,14 @@ pub fn trend_svg(d: &PlanData) -> String {
         );
     }
     let line = |f: &dyn Fn(&mastery::DayPoint) -> f64| {
-        p.iter()
-            .map(|d| format!("{:.1},{:.1}", x(d.date), y(f(d))))
-            .collect::<Vec<_>>()
-            .join(" ")
+        p.iter().map(|d| format!("{:.1},{:.1}", x(d.date), y(f(d)))).collect::<Vec<_>>().join(" ")
     };
     if p.len() > 1 {
-        let _ = writeln!(o, "<polyline points=\"{}\" fill=\"none\" stroke=\"#8a93a6\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>", line(&|d| d.running_mean));
+        let _ = writeln!(
+            o,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#8a93a6\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>",
+            line(&|d| d.running_mean)
+        );
         let _ = writeln!(
             o,
             "<polyline points=\"{}\" fill=\"none\" stroke=\"#3559c7\" stroke-width=\"2.5\"/>",
@@ -938,12 +839,7 @@ pub fn render_html(data: &PlanData) -> String {
     let notes = data
         .notes
         .iter()
-        .map(|n| {
-            format!(
-                "<section><p class=\"muted\">Note: {}.</p></section>",
-                esc(n)
-            )
-        })
+        .map(|n| format!("<section><p class=\"muted\">Note: {}.</p></section>", esc(n)))
         .collect::<Vec<_>>()
         .join("\n");
     let vars = [
@@ -972,47 +868,32 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_names_once_and_keeps_unknown_ones() {
-        let out = fill(
-            "a {{x}} b {{ y }} c {{z}} {{",
-            &[("x", "1 {{y}}".into()), ("y", "2".into())],
-        );
+        let out = fill("a {{x}} b {{ y }} c {{z}} {{", &[("x", "1 {{y}}".into()), ("y", "2".into())]);
         assert_eq!(out, "a 1 {{y}} b 2 c {{z}} {{");
         assert_eq!(placeholders("{{a}} and {{ b }}"), vec!["a", "b"]);
     }
 
     #[test]
     fn templates_use_exactly_the_names_the_renderers_fill() {
-        let md: std::collections::BTreeSet<String> =
-            placeholders(MARKDOWN_TEMPLATE).into_iter().collect();
+        let md: std::collections::BTreeSet<String> = placeholders(MARKDOWN_TEMPLATE).into_iter().collect();
         let want: std::collections::BTreeSet<String> = [
-            "scope", "headline", "topics", "tools", "weakest", "ideas", "study", "next",
-            "calendar", "progress", "notes",
+            "scope", "headline", "topics", "tools", "weakest", "ideas", "study", "next", "calendar", "progress",
+            "notes",
         ]
         .iter()
         .map(|s| s.to_string())
         .collect();
         assert_eq!(md, want);
-        let html: std::collections::BTreeSet<String> =
-            placeholders(HTML_TEMPLATE).into_iter().collect();
+        let html: std::collections::BTreeSet<String> = placeholders(HTML_TEMPLATE).into_iter().collect();
         let mut want_html = want.clone();
-        want_html.extend(
-            ["scope_label", "heatmap", "trend", "generated"]
-                .iter()
-                .map(|s| s.to_string()),
-        );
+        want_html.extend(["scope_label", "heatmap", "trend", "generated"].iter().map(|s| s.to_string()));
         assert_eq!(html, want_html);
     }
 
     #[test]
     fn html_escaping_and_inline_markdown() {
-        assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-        assert_eq!(
-            inline_md("run `kubectl top` **first**"),
-            "run <code>kubectl top</code> <b>first</b>"
-        );
+        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(inline_md("run `kubectl top` **first**"), "run <code>kubectl top</code> <b>first</b>");
     }
 
     #[test]
@@ -1035,19 +916,11 @@ mod render_tests {
     #[test]
     fn an_empty_history_renders_every_section_without_placeholders() {
         let bank = fixture_bank();
-        let data = from_attempts(
-            &bank,
-            vec![],
-            &PlanFilter::default(),
-            datetime!(2025-03-10 08:00 UTC),
-        );
+        let data = from_attempts(&bank, vec![], &PlanFilter::default(), datetime!(2025-03-10 08:00 UTC));
         let md = render_markdown(&data);
         assert!(!md.contains("{{"), "{md}");
         assert!(md.contains("No scored answers in this scope yet"));
-        assert!(
-            md.contains("| 2025-03-10 | q3 · Title of q3 |"),
-            "new questions are still proposed:\n{md}"
-        );
+        assert!(md.contains("| 2025-03-10 | q3 · Title of q3 |"), "new questions are still proposed:\n{md}");
         let html = render_html(&data);
         assert!(!html.contains("{{"));
         assert!(html.contains("No scored answers yet."));
@@ -1058,21 +931,8 @@ mod render_tests {
         let mut bank = fixture_bank();
         bank.questions[0].title = "<script>alert(1)</script> | pipes".into();
         bank.taxonomy.topics[0].name = "Serving & <b>friends</b>".into();
-        let atts = vec![attempt(
-            1,
-            "q1",
-            "serving",
-            &["kubernetes"],
-            "2025-03-03",
-            20.0,
-            &[("rollback <plan>", 0.0)],
-        )];
-        let data = from_attempts(
-            &bank,
-            atts,
-            &PlanFilter::default(),
-            datetime!(2025-03-10 08:00 UTC),
-        );
+        let atts = vec![attempt(1, "q1", "serving", &["kubernetes"], "2025-03-03", 20.0, &[("rollback <plan>", 0.0)])];
+        let data = from_attempts(&bank, atts, &PlanFilter::default(), datetime!(2025-03-10 08:00 UTC));
         let html = render_html(&data);
         assert!(!html.contains("<script>") && !html.contains("<b>friends</b>"));
         assert!(

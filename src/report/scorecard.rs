@@ -20,7 +20,8 @@ pub fn render(card: &Scorecard, p: Painter, width: usize) -> String {
     let head = format!("Score {:.0}/100 · {}", card.score, card.band.label());
     let _ = writeln!(o, "{}", p.bold(&band_colour(p, card.score, &head)));
     for cap in &card.caps {
-        let _ = writeln!(o, "{}", p.red(&ui::wrap(&format!("capped at {:.0}: {}", cap.max_score, cap.reason), width, 2)));
+        let _ =
+            writeln!(o, "{}", p.red(&ui::wrap(&format!("capped at {:.0}: {}", cap.max_score, cap.reason), width, 2)));
     }
     let _ = writeln!(o);
     for c in &card.criteria {
@@ -30,7 +31,14 @@ pub fn render(card: &Scorecard, p: Painter, width: usize) -> String {
             Status::Missed => ("✘", Painter::red),
         };
         let prompt = if c.after_prompt { " (after a prompt)" } else { "" };
-        let _ = writeln!(o, "{} {} {}{}", colour(&p, mark), p.bold(&format!("{:>4.1}/{:<4.1}", c.points, c.max_points)), p.bold(&c.idea), p.dim(prompt));
+        let _ = writeln!(
+            o,
+            "{} {} {}{}",
+            colour(&p, mark),
+            p.bold(&format!("{:>4.1}/{:<4.1}", c.points, c.max_points)),
+            p.bold(&c.idea),
+            p.dim(prompt)
+        );
         let _ = writeln!(o, "{}", p.dim(&ui::wrap(&c.statement, width, 6)));
         match (&c.evidence, c.status) {
             (Some(ev), Status::Covered | Status::Partial) => {
@@ -38,7 +46,11 @@ pub fn render(card: &Scorecard, p: Painter, width: usize) -> String {
             }
             _ => {
                 if !c.terms_missing.is_empty() {
-                    let _ = writeln!(o, "{}", p.dim(&ui::wrap(&format!("missing: {}", c.terms_missing.join(", ")), width, 6)));
+                    let _ = writeln!(
+                        o,
+                        "{}",
+                        p.dim(&ui::wrap(&format!("missing: {}", c.terms_missing.join(", ")), width, 6))
+                    );
                 }
             }
         }

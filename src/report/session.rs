@@ -27,14 +27,7 @@ pub fn when(rfc3339: &str) -> String {
     match time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339) {
         Ok(t) => {
             let t = t.to_offset(time::UtcOffset::UTC);
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02} UTC",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
+            format!("{:04}-{:02}-{:02} {:02}:{:02} UTC", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
         }
         Err(_) => rfc3339.to_string(),
     }
@@ -43,9 +36,7 @@ pub fn when(rfc3339: &str) -> String {
 /// What a band means for the candidate, in one sentence.
 pub fn recommendation(band: Band) -> &'static str {
     match band {
-        Band::StrongHire => {
-            "strong hire: answers cover nearly every idea an interviewer listens for"
-        }
+        Band::StrongHire => "strong hire: answers cover nearly every idea an interviewer listens for",
         Band::Hire => "hire: solid answers with a few gaps; close them before the real interview",
         Band::LeanHire => "lean hire: borderline; the weakest ideas are what would tip it",
         Band::NoHire => "no hire yet: practise the weakest ideas, then take another mock",
@@ -58,11 +49,7 @@ fn shown(text: &str) -> String {
         text.trim_end().to_string()
     } else {
         let head: String = text.chars().take(SHOWN_ANSWER_CHARS).collect();
-        format!(
-            "{}\n[… {} more characters, kept in the session store]",
-            head.trim_end(),
-            n - SHOWN_ANSWER_CHARS
-        )
+        format!("{}\n[… {} more characters, kept in the session store]", head.trim_end(), n - SHOWN_ANSWER_CHARS)
     }
 }
 
@@ -92,17 +79,8 @@ fn score_cell(q: &QuestionSummary) -> String {
 }
 
 fn head_line(s: &Summary) -> String {
-    let what = if s.kind == "mock" {
-        "Mock interview"
-    } else {
-        "Practice session"
-    };
-    let mut line = format!(
-        "{what} #{} · started {} · {}",
-        s.session_id,
-        when(&s.started_at),
-        s.status
-    );
+    let what = if s.kind == "mock" { "Mock interview" } else { "Practice session" };
+    let mut line = format!("{what} #{} · started {} · {}", s.session_id, when(&s.started_at), s.status);
     if s.kind == "mock" {
         let _ = write!(
             line,
@@ -120,11 +98,7 @@ fn head_line(s: &Summary) -> String {
 
 fn time_line(s: &Summary) -> Option<String> {
     let limit = s.time_limit_secs?;
-    Some(format!(
-        "time used {} of {}",
-        clock(s.time_used_secs),
-        clock(limit as f64)
-    ))
+    Some(format!("time used {} of {}", clock(s.time_used_secs), clock(limit as f64)))
 }
 
 /// The replay of a session in a terminal: every question as it happened.
@@ -172,12 +146,7 @@ pub fn replay_text(s: &Summary, bank: &Bank, p: Painter, width: usize) -> String
                 .as_ref()
                 .and_then(|c| c.criteria.iter().find(|c| c.id == f.criterion_id))
                 .map_or(f.criterion_id.as_str(), |c| c.idea.as_str());
-            let _ = writeln!(
-                o,
-                "\n{} {}",
-                p.cyan(&format!("Follow-up ({idea}):")),
-                f.probe
-            );
+            let _ = writeln!(o, "\n{} {}", p.cyan(&format!("Follow-up ({idea}):")), f.probe);
             match f.reply.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
                 Some(r) => {
                     let _ = writeln!(o, "{}", p.cyan("Reply:"));
@@ -188,16 +157,8 @@ pub fn replay_text(s: &Summary, bank: &Bank, p: Painter, width: usize) -> String
                             .as_ref()
                             .and_then(|k| k.criteria.iter().find(|x| x.id == f.criterion_id))
                             .is_some_and(|x| x.after_prompt);
-                        let verdict = if credited {
-                            "credited after a prompt"
-                        } else {
-                            "not credited"
-                        };
-                        let _ = writeln!(
-                            o,
-                            "{}",
-                            p.dim(&format!("  coverage {:.0}%, {verdict}", c * 100.0))
-                        );
+                        let verdict = if credited { "credited after a prompt" } else { "not credited" };
+                        let _ = writeln!(o, "{}", p.dim(&format!("  coverage {:.0}%, {verdict}", c * 100.0)));
                     }
                 }
                 None => {
@@ -216,49 +177,23 @@ pub fn replay_text(s: &Summary, bank: &Bank, p: Painter, width: usize) -> String
 fn areas_text(s: &Summary, p: Painter, width: usize) -> String {
     let mut o = String::new();
     if let Some(t) = s.strongest_topic() {
-        let _ = writeln!(
-            o,
-            "{} {} ({:.0})",
-            p.green("Strongest topic:"),
-            t.name,
-            t.score
-        );
+        let _ = writeln!(o, "{} {} ({:.0})", p.green("Strongest topic:"), t.name, t.score);
     }
     if let Some(t) = s.weakest_topic() {
         let _ = writeln!(o, "{} {} ({:.0})", p.red("Weakest topic:"), t.name, t.score);
     }
     if !s.strongest_ideas.is_empty() {
-        let ideas: Vec<String> = s
-            .strongest_ideas
-            .iter()
-            .map(|i| format!("{} ({})", i.idea, i.question_id))
-            .collect();
-        let _ = writeln!(
-            o,
-            "{}",
-            ui::wrap(
-                &format!("{} {}", p.green("Strongest ideas:"), ideas.join(", ")),
-                width,
-                0
-            )
-        );
+        let ideas: Vec<String> = s.strongest_ideas.iter().map(|i| format!("{} ({})", i.idea, i.question_id)).collect();
+        let _ = writeln!(o, "{}", ui::wrap(&format!("{} {}", p.green("Strongest ideas:"), ideas.join(", ")), width, 0));
     }
     if !s.weakest_ideas.is_empty() {
         let _ = writeln!(o, "{}", p.red("Weakest ideas, to study next:"));
         for i in &s.weakest_ideas {
-            let prompt = if i.after_prompt {
-                ", only after a prompt"
-            } else {
-                ""
-            };
+            let prompt = if i.after_prompt { ", only after a prompt" } else { "" };
             let _ = writeln!(
                 o,
                 "{}",
-                ui::wrap(
-                    &format!("- {} ({}{prompt}): {}", i.idea, i.question_id, i.study),
-                    width,
-                    2
-                )
+                ui::wrap(&format!("- {} ({}{prompt}): {}", i.idea, i.question_id, i.study), width, 2)
             );
         }
     }
@@ -280,13 +215,7 @@ pub fn summary_text(s: &Summary, p: Painter, width: usize) -> String {
     }
     let _ = writeln!(o, "\n{}", p.bold("Scorecard"));
     for (i, q) in s.questions.iter().enumerate() {
-        let _ = writeln!(
-            o,
-            "  {}. {:<58} {}",
-            i + 1,
-            ui::truncate(&title(q), 58),
-            score_cell(q)
-        );
+        let _ = writeln!(o, "  {}. {:<58} {}", i + 1, ui::truncate(&title(q), 58), score_cell(q));
     }
     let head = format!("Overall {:.0}/100 · {}", s.overall, s.band.label());
     let _ = writeln!(o, "\n{}", p.bold(&head));
@@ -294,12 +223,7 @@ pub fn summary_text(s: &Summary, p: Painter, width: usize) -> String {
         let _ = writeln!(o, "{}", p.dim("(questions not answered count as 0)"));
     }
     o.push_str(&areas_text(s, p, width));
-    let _ = writeln!(
-        o,
-        "\n{} {}",
-        p.bold("Recommendation:"),
-        recommendation(s.band)
-    );
+    let _ = writeln!(o, "\n{} {}", p.bold("Recommendation:"), recommendation(s.band));
     let mut tail = Vec::new();
     if let Some(t) = time_line(s) {
         tail.push(t);
@@ -316,13 +240,7 @@ pub fn summary_text(s: &Summary, p: Painter, width: usize) -> String {
 fn quote_md(text: &str) -> String {
     shown(text)
         .lines()
-        .map(|l| {
-            if l.trim().is_empty() {
-                ">".to_string()
-            } else {
-                format!("> {l}")
-            }
-        })
+        .map(|l| if l.trim().is_empty() { ">".to_string() } else { format!("> {l}") })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -330,11 +248,7 @@ fn quote_md(text: &str) -> String {
 /// The session as Markdown: the saved mock report, and `grill replay --format md`.
 pub fn markdown(s: &Summary, bank: &Bank) -> String {
     let mut o = String::new();
-    let what = if s.kind == "mock" {
-        "Mock interview"
-    } else {
-        "Practice session"
-    };
+    let what = if s.kind == "mock" { "Mock interview" } else { "Practice session" };
     let _ = writeln!(o, "# {what} #{}\n", s.session_id);
     let _ = writeln!(o, "- Started: {}", when(&s.started_at));
     let _ = writeln!(o, "- Status: {}", s.status);
@@ -354,29 +268,15 @@ pub fn markdown(s: &Summary, bank: &Bank) -> String {
             s.questions.len()
         );
     } else if s.answered > 0 {
-        let _ = writeln!(
-            o,
-            "- Mean score: **{:.0}/100** over {} scored question(s)",
-            s.overall, s.answered
-        );
+        let _ = writeln!(o, "- Mean score: **{:.0}/100** over {} scored question(s)", s.overall, s.answered);
     }
     if s.kind == "mock" {
         let _ = writeln!(o, "- Recommendation: {}", recommendation(s.band));
     }
     if !s.questions.is_empty() {
-        let _ = writeln!(
-            o,
-            "\n## Scorecard\n\n| # | Question | Topic | Score |\n|---|---|---|---|"
-        );
+        let _ = writeln!(o, "\n## Scorecard\n\n| # | Question | Topic | Score |\n|---|---|---|---|");
         for (i, q) in s.questions.iter().enumerate() {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} |",
-                i + 1,
-                title(q).replace('|', "\\|"),
-                q.topic,
-                score_cell(q)
-            );
+            let _ = writeln!(o, "| {} | {} | {} | {} |", i + 1, title(q).replace('|', "\\|"), q.topic, score_cell(q));
         }
     }
     if s.kind == "mock" {
@@ -391,16 +291,8 @@ pub fn markdown(s: &Summary, bank: &Bank) -> String {
             let _ = writeln!(o, "- Strong idea: {} ({})", i.idea, i.question_id);
         }
         for i in &s.weakest_ideas {
-            let prompt = if i.after_prompt {
-                ", only after a prompt"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                o,
-                "- Weak idea: {} ({}{prompt}). Study: {}",
-                i.idea, i.question_id, i.study
-            );
+            let prompt = if i.after_prompt { ", only after a prompt" } else { "" };
+            let _ = writeln!(o, "- Weak idea: {} ({}{prompt}). Study: {}", i.idea, i.question_id, i.study);
         }
     }
     for (i, q) in s.questions.iter().enumerate() {
@@ -443,15 +335,8 @@ pub fn markdown(s: &Summary, bank: &Bank) -> String {
             }
         }
         if s.kind == "mock" {
-            if let Some(model) = bank
-                .question(&q.question_id)
-                .and_then(|x| x.answer.as_deref())
-            {
-                let _ = writeln!(
-                    o,
-                    "<details><summary>Model answer</summary>\n\n{}\n\n</details>",
-                    model.trim()
-                );
+            if let Some(model) = bank.question(&q.question_id).and_then(|x| x.answer.as_deref()) {
+                let _ = writeln!(o, "<details><summary>Model answer</summary>\n\n{}\n\n</details>", model.trim());
             }
         }
     }

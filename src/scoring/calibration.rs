@@ -40,15 +40,19 @@ impl Default for Calibration {
 
 impl Calibration {
     pub fn load(path: &Path) -> Result<Calibration> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read calibration file {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("calibration file {} is not valid (run `grill calibrate` to write a new one)", path.display()))
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read calibration file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| {
+            format!("calibration file {} is not valid (run `grill calibrate` to write a new one)", path.display())
+        })
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        let text = format!("# grill score calibration, written by `grill calibrate`.\n{}", toml::to_string_pretty(self)?);
+        let text =
+            format!("# grill score calibration, written by `grill calibrate`.\n{}", toml::to_string_pretty(self)?);
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
     }
 

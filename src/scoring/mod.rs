@@ -352,14 +352,21 @@ fn prepare(answer: &str) -> Prepared {
     let mut notes = Vec::new();
     let (cut, truncated) = text::truncate(answer);
     if truncated {
-        notes.push(format!("the answer is {} KB; only its first {} KB were scored", answer.len() / 1024, text::MAX_ANSWER_BYTES / 1000));
+        notes.push(format!(
+            "the answer is {} KB; only its first {} KB were scored",
+            answer.len() / 1024,
+            text::MAX_ANSWER_BYTES / 1000
+        ));
     }
     let (clean, fillers) = text::strip_fillers(cut);
     let all = text::segments(&clean);
     let before = all.len();
     let segments: Vec<String> = all.into_iter().filter(|s| !text::is_injection(s)).collect();
     if segments.len() < before {
-        notes.push(format!("{} sentence(s) addressed to the grader were ignored: an answer earns points only for its content", before - segments.len()));
+        notes.push(format!(
+            "{} sentence(s) addressed to the grader were ignored: an answer earns points only for its content",
+            before - segments.len()
+        ));
     }
     let joined = segments.join(" ");
     let words = text::words(&joined);
@@ -384,13 +391,20 @@ impl<'e> Scorer<'e> {
 
     /// Score an answer against a rubric; `scenario` is the question asked, and the model
     /// answer (if any) supplies an exemplar sentence per criterion.
-    pub fn score(&mut self, scenario: &str, model_answer: Option<&str>, rubric: &Rubric, answer: &str) -> Result<Scorecard> {
+    pub fn score(
+        &mut self,
+        scenario: &str,
+        model_answer: Option<&str>,
+        rubric: &Rubric,
+        answer: &str,
+    ) -> Result<Scorecard> {
         Ok(self.analyse(scenario, model_answer, rubric, answer)?.scorecard(&self.calibration))
     }
 
     /// Coverage of one criterion by a short reply (a follow-up answer), and its evidence.
     pub fn criterion_coverage(&mut self, criterion: &Criterion, reply: &str) -> Result<(f64, Option<String>)> {
-        let rubric = Rubric { question: String::new(), version: 0, criteria: vec![criterion.clone()], red_flags: vec![] };
+        let rubric =
+            Rubric { question: String::new(), version: 0, criteria: vec![criterion.clone()], red_flags: vec![] };
         let a = self.analyse("", None, &rubric, reply)?;
         if a.caps.iter().any(|c| c.max_score <= OFF_TOPIC_CAP) {
             return Ok((0.0, None));
@@ -400,14 +414,26 @@ impl<'e> Scorer<'e> {
     }
 
     /// The expensive, calibration-free part of scoring.
-    pub fn analyse(&mut self, scenario: &str, model_answer: Option<&str>, rubric: &Rubric, answer: &str) -> Result<Analysis> {
+    pub fn analyse(
+        &mut self,
+        scenario: &str,
+        model_answer: Option<&str>,
+        rubric: &Rubric,
+        answer: &str,
+    ) -> Result<Analysis> {
         self.analyse_with(scenario, model_answer, rubric, answer, MIN_WORDS)
     }
 
     /// Reference-only mode: a rubric made from the reference answer(s) explains the score,
     /// and the reference features feed the fitted [`ReferenceModel`] when there is one.
     /// Short answers are normal here, so one word is enough to be scored.
-    pub fn analyse_reference(&mut self, question_id: &str, question: &str, references: &[&str], answer: &str) -> Result<Analysis> {
+    pub fn analyse_reference(
+        &mut self,
+        question_id: &str,
+        question: &str,
+        references: &[&str],
+        answer: &str,
+    ) -> Result<Analysis> {
         let rubric = rubric_from_reference(question_id, references.first().copied().unwrap_or(""));
         let mut a = self.analyse_with(question, None, &rubric, answer, 1)?;
         if a.caps.iter().all(|c| c.max_score > 0.0) {
@@ -416,7 +442,14 @@ impl<'e> Scorer<'e> {
         Ok(a)
     }
 
-    fn analyse_with(&mut self, scenario: &str, model_answer: Option<&str>, rubric: &Rubric, answer: &str, min_words: usize) -> Result<Analysis> {
+    fn analyse_with(
+        &mut self,
+        scenario: &str,
+        model_answer: Option<&str>,
+        rubric: &Rubric,
+        answer: &str,
+        min_words: usize,
+    ) -> Result<Analysis> {
         let prep = prepare(answer);
         let mut caps = Vec::new();
         let n_words = prep.words.len();
@@ -455,7 +488,12 @@ impl<'e> Scorer<'e> {
             dismissive: text::dismissive_markers(&prep.segments.join(" ")),
         };
         if alpha_words < min_words {
-            caps.push(Cap { max_score: 0.0, reason: format!("the answer is empty or nearly so ({alpha_words} words); say what you would do, and why") });
+            caps.push(Cap {
+                max_score: 0.0,
+                reason: format!(
+                    "the answer is empty or nearly so ({alpha_words} words); say what you would do, and why"
+                ),
+            });
             return Ok(base(empty_features(), caps, 0.0));
         }
         // Vocabulary the question and rubric use: real answers share some of it or use English.
@@ -470,7 +508,11 @@ impl<'e> Scorer<'e> {
         }
         let known = prep.stems.iter().filter(|s| vocab.contains(*s)).count() as f64 / prep.stems.len().max(1) as f64;
         if fr < 0.08 && known < 0.25 {
-            caps.push(Cap { max_score: 0.0, reason: "the answer is not recognisable English prose; write sentences that explain what you would do".into() });
+            caps.push(Cap {
+                max_score: 0.0,
+                reason: "the answer is not recognisable English prose; write sentences that explain what you would do"
+                    .into(),
+            });
             return Ok(base(empty_features(), caps, 0.0));
         }
 
@@ -490,7 +532,14 @@ impl<'e> Scorer<'e> {
         // Each criterion's exemplar: the model answer's sentence closest to its statement.
         let exemplars: Vec<Option<&Vec<f32>>> = crit_vecs
             .iter()
-            .map(|cv| model_vecs.iter().map(|mv| (cosine(mv, cv), mv)).filter(|(s, _)| *s >= 0.5).max_by(|a, b| a.0.total_cmp(&b.0)).map(|(_, mv)| mv))
+            .map(|cv| {
+                model_vecs
+                    .iter()
+                    .map(|mv| (cosine(mv, cv), mv))
+                    .filter(|(s, _)| *s >= 0.5)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, mv)| mv)
+            })
             .collect();
 
         // Adjacent pairs, approximated by the normalised sum of their vectors.
@@ -527,7 +576,13 @@ impl<'e> Scorer<'e> {
         cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut assigned: Vec<Option<(f32, String)>> = vec![None; rubric.criteria.len()];
         let mut best_any: Vec<Option<(f32, String)>> = vec![None; rubric.criteria.len()];
-        let text_of = |i: usize, pair: bool| if pair { format!("{} {}", prep.segments[i], prep.segments[i + 1]) } else { prep.segments[i].clone() };
+        let text_of = |i: usize, pair: bool| {
+            if pair {
+                format!("{} {}", prep.segments[i], prep.segments[i + 1])
+            } else {
+                prep.segments[i].clone()
+            }
+        };
         for &(s, ci, i, pair) in &cands {
             if best_any[ci].is_none() {
                 best_any[ci] = Some((s, text_of(i, pair)));
@@ -563,7 +618,13 @@ impl<'e> Scorer<'e> {
             let needed = c.terms.len().clamp(1, 3) as f64;
             // Terms count fully only for an idea with evidence of its own.
             let terms = (found.len() as f64 / needed).min(1.0) * if own_evidence { 1.0 } else { 0.5 };
-            features.push(CriterionFeatures { similarity: best.0.max(0.0) as f64, terms, evidence: best.1, terms_found: found, terms_missing: missing });
+            features.push(CriterionFeatures {
+                similarity: best.0.max(0.0) as f64,
+                terms,
+                evidence: best.1,
+                terms_found: found,
+                terms_missing: missing,
+            });
         }
 
         // Red flags: advice close to the flag's statement, not negated.
@@ -597,7 +658,11 @@ impl<'e> Scorer<'e> {
             }
             flag_similarity.push((best.0 as f64, best.1));
             if let Some((_, i)) = hit {
-                red_flags.push(RedFlagHit { statement: f.statement.clone(), penalty: f.penalty, evidence: prep.segments[i].clone() });
+                red_flags.push(RedFlagHit {
+                    statement: f.statement.clone(),
+                    penalty: f.penalty,
+                    evidence: prep.segments[i].clone(),
+                });
             }
         }
 
@@ -612,11 +677,19 @@ impl<'e> Scorer<'e> {
         let best_sim = features.iter().map(|f| f.similarity).fold(0.0, f64::max);
         let any_terms = features.iter().any(|f| f.terms > 0.0);
         if !scenario.is_empty() && relevance < 0.15 && best_sim < 0.35 && !any_terms {
-            caps.push(Cap { max_score: OFF_TOPIC_CAP, reason: "the answer does not address this question; re-read the scenario and answer what it asks".into() });
+            caps.push(Cap {
+                max_score: OFF_TOPIC_CAP,
+                reason: "the answer does not address this question; re-read the scenario and answer what it asks"
+                    .into(),
+            });
         }
         // Keyword salad: terms without the connective tissue of an argument.
         if n_words >= 12 && (fr < 0.12 || frag >= 0.5) {
-            caps.push(Cap { max_score: SALAD_CAP, reason: "the answer lists terms without reasoning; explain what you would do, in what order, and why".into() });
+            caps.push(Cap {
+                max_score: SALAD_CAP,
+                reason: "the answer lists terms without reasoning; explain what you would do, in what order, and why"
+                    .into(),
+            });
         }
         let mut a = base(features, caps, relevance);
         a.red_flags = red_flags;

@@ -51,7 +51,8 @@ impl ReferenceModel {
         let n = x.len().max(1) as f64;
         let d = FEATURES.len();
         let mean: Vec<f64> = (0..d).map(|j| x.iter().map(|r| r[j]).sum::<f64>() / n).collect();
-        let sd: Vec<f64> = (0..d).map(|j| (x.iter().map(|r| (r[j] - mean[j]).powi(2)).sum::<f64>() / n).sqrt().max(1e-6)).collect();
+        let sd: Vec<f64> =
+            (0..d).map(|j| (x.iter().map(|r| (r[j] - mean[j]).powi(2)).sum::<f64>() / n).sqrt().max(1e-6)).collect();
         let z: Vec<Vec<f64>> = x.iter().map(|r| (0..d).map(|j| (r[j] - mean[j]) / sd[j]).collect()).collect();
         let (mut w, mut b) = (vec![0.0; d], 0.0);
         for _ in 0..3000 {
@@ -88,18 +89,31 @@ impl ReferenceModel {
 }
 
 fn content_stems(text: &str) -> HashSet<String> {
-    text::words(text).into_iter().filter(|w| w.len() > 2 && !text::is_function_word(w)).map(|w| text::stem(&w)).collect()
+    text::words(text)
+        .into_iter()
+        .filter(|w| w.len() > 2 && !text::is_function_word(w))
+        .map(|w| text::stem(&w))
+        .collect()
 }
 
 /// The reference-mode features of an answer (see [`FEATURES`]).
-pub fn reference_features(encoder: &mut dyn Encoder, question: &str, references: &[&str], answer: &str) -> Result<Vec<f64>> {
+pub fn reference_features(
+    encoder: &mut dyn Encoder,
+    question: &str,
+    references: &[&str],
+    answer: &str,
+) -> Result<Vec<f64>> {
     let a = encoder.embed(&[answer])?.remove(0);
     let mut statics: Vec<&str> = references.to_vec();
     statics.push(question);
     let vs = encoder.embed_cached(&statics)?;
     let (refs, q) = vs.split_at(references.len());
     let q = &q[0];
-    let (best_i, best_sim) = refs.iter().enumerate().map(|(i, r)| (i, cosine(&a, r) as f64)).fold((0, f64::MIN), |acc, x| if x.1 > acc.1 { x } else { acc });
+    let (best_i, best_sim) = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, cosine(&a, r) as f64))
+        .fold((0, f64::MIN), |acc, x| if x.1 > acc.1 { x } else { acc });
     let aq = cosine(&a, q) as f64;
     let resid = |v: &[f32]| {
         let d = cosine(v, q);
@@ -157,13 +171,19 @@ pub fn rubric_from_reference(question_id: &str, reference: &str) -> Rubric {
         .into_iter()
         .enumerate()
         .map(|(i, statement)| {
-            let mut content: Vec<String> = text::words(&statement).into_iter().filter(|w| w.len() > 2 && !text::is_function_word(w)).collect();
+            let mut content: Vec<String> =
+                text::words(&statement).into_iter().filter(|w| w.len() > 2 && !text::is_function_word(w)).collect();
             content.dedup();
             let weight = content.len().max(1) as f64;
             let terms = content.iter().take(6).map(|w| TermGroup { aliases: vec![w.clone()] }).collect();
             Criterion {
                 id: format!("ref-{}", i + 1),
-                idea: text::words(&statement).into_iter().filter(|w| !text::is_function_word(w)).take(4).collect::<Vec<_>>().join(" "),
+                idea: text::words(&statement)
+                    .into_iter()
+                    .filter(|w| !text::is_function_word(w))
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 weight,
                 followup: format!("Can you say more about this: {statement}?"),
                 study: statement.clone(),

@@ -49,23 +49,59 @@ fn rubric() -> Rubric {
         question: "q900".into(),
         version: 3,
         criteria: vec![
-            crit("rollback", 3.0, "Roll back the deployment to the previous model version with kubectl rollout undo.", &["rollback | roll back", "kubectl rollout undo"]),
-            crit("profile", 2.0, "Profile the latency per stage to find the bottleneck in preprocessing or inference.", &["profile | profiling", "bottleneck"]),
-            crit("batching", 2.0, "Enable dynamic batching on the inference server to raise GPU utilisation.", &["dynamic batching", "gpu utilisation | gpu utilization"]),
-            crit("alerts", 1.0, "Alert on p99 latency against the SLO with a burn-rate rule.", &["p99", "burn rate | burn-rate"]),
+            crit(
+                "rollback",
+                3.0,
+                "Roll back the deployment to the previous model version with kubectl rollout undo.",
+                &["rollback | roll back", "kubectl rollout undo"],
+            ),
+            crit(
+                "profile",
+                2.0,
+                "Profile the latency per stage to find the bottleneck in preprocessing or inference.",
+                &["profile | profiling", "bottleneck"],
+            ),
+            crit(
+                "batching",
+                2.0,
+                "Enable dynamic batching on the inference server to raise GPU utilisation.",
+                &["dynamic batching", "gpu utilisation | gpu utilization"],
+            ),
+            crit(
+                "alerts",
+                1.0,
+                "Alert on p99 latency against the SLO with a burn-rate rule.",
+                &["p99", "burn rate | burn-rate"],
+            ),
         ],
-        red_flags: vec![RedFlag { statement: "Just give the pods more memory and restart them.".into(), terms: vec![TermGroup::parse("more memory")], penalty: 10.0 }],
+        red_flags: vec![RedFlag {
+            statement: "Just give the pods more memory and restart them.".into(),
+            terms: vec![TermGroup::parse("more memory")],
+            penalty: 10.0,
+        }],
     }
 }
 
-const SCENARIO: &str = "After a model update, p99 latency of the inference service rose from 80 ms to 800 ms. What do you do?";
+const SCENARIO: &str =
+    "After a model update, p99 latency of the inference service rose from 80 ms to 800 ms. What do you do?";
 const GOOD: &str = "First I would roll back the deployment to the previous model version with kubectl rollout undo, to stop the bleeding. \
 Then I would profile the latency per stage to find the bottleneck, in preprocessing or in inference. \
 If inference is the bottleneck I would enable dynamic batching on the inference server, which raises GPU utilisation. \
 Finally I would alert on p99 latency against the SLO with a burn-rate rule so this is caught early.";
 
 fn cal() -> Calibration {
-    Calibration { version: 1, fitted_on: "test".into(), sim_threshold: 0.45, sim_slope: 12.0, term_weight: 2.0, intercept: 0.0, gain: 1.0, power: 1.0, dismissive_penalty: 0.0, reference: None }
+    Calibration {
+        version: 1,
+        fitted_on: "test".into(),
+        sim_threshold: 0.45,
+        sim_slope: 12.0,
+        term_weight: 2.0,
+        intercept: 0.0,
+        gain: 1.0,
+        power: 1.0,
+        dismissive_penalty: 0.0,
+        reference: None,
+    }
 }
 
 fn score(answer: &str) -> Scorecard {
@@ -99,7 +135,8 @@ fn scoring_is_deterministic() {
 
 #[test]
 fn empty_and_junk_answers_score_zero_with_a_reason() {
-    for junk in ["", "   \n\t ", "🚀🚀🔥🔥💯", "asdf qwer zxcv uiop hjkl vbnm tyui ghjk fdsa rewq", "I don't know."] {
+    for junk in ["", "   \n\t ", "🚀🚀🔥🔥💯", "asdf qwer zxcv uiop hjkl vbnm tyui ghjk fdsa rewq", "I don't know."]
+    {
         let card = score(junk);
         assert_eq!(card.score, 0.0, "{junk:?}");
         assert!(!card.caps.is_empty(), "{junk:?} has no reason");
@@ -159,10 +196,27 @@ fn follow_up_credit_is_marked_and_raises_the_score() {
 
 #[test]
 fn reference_mode_scores_paraphrase_above_unrelated() {
-    let r = rubric_from_reference("ref", "The circuit is closed so current flows through the bulb. The battery provides the voltage.");
+    let r = rubric_from_reference(
+        "ref",
+        "The circuit is closed so current flows through the bulb. The battery provides the voltage.",
+    );
     let mut enc = ToyEncoder;
     let mut s = Scorer::new(&mut enc, cal());
-    let good = s.score("Why does the bulb light?", None, &r, "Because the circuit is closed, current flows through the bulb, and the battery gives voltage.").unwrap();
-    let bad = s.score("Why does the bulb light?", None, &r, "The bulb is made of glass and it is quite bright when you look at it.").unwrap();
+    let good = s
+        .score(
+            "Why does the bulb light?",
+            None,
+            &r,
+            "Because the circuit is closed, current flows through the bulb, and the battery gives voltage.",
+        )
+        .unwrap();
+    let bad = s
+        .score(
+            "Why does the bulb light?",
+            None,
+            &r,
+            "The bulb is made of glass and it is quite bright when you look at it.",
+        )
+        .unwrap();
     assert!(good.score > bad.score + 20.0, "{} vs {}", good.score, bad.score);
 }

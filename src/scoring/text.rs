@@ -6,25 +6,209 @@ pub const MAX_ANSWER_BYTES: usize = 16_000;
 
 /// English function words: their share of an answer separates reasoning from lists of terms.
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-    "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does",
-    "doing", "down", "during", "each", "either", "else", "enough", "even", "every", "few", "first", "for", "from",
-    "further", "had", "has", "have", "having", "he", "her", "here", "him", "his", "how", "i", "i'd", "i'll", "i'm",
-    "i've", "if", "in", "instead", "into", "is", "it", "it's", "its", "just", "least", "less", "let", "may", "me",
-    "might", "more", "most", "much", "must", "my", "need", "never", "no", "nor", "not", "now", "of", "off", "on",
-    "once", "one", "only", "or", "other", "otherwise", "our", "out", "over", "own", "per", "rather", "same", "second",
-    "she", "should", "since", "so", "some", "such", "than", "that", "that's", "the", "their", "them", "then", "there",
-    "these", "they", "this", "those", "though", "through", "thus", "to", "too", "under", "unless", "until", "up",
-    "upon", "us", "very", "via", "was", "we", "we'd", "we'll", "we're", "were", "what", "when", "where", "whether",
-    "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "yet", "you", "your",
-    "don't", "doesn't", "won't", "can't", "isn't", "aren't", "wasn't", "there's", "what's", "let's", "you'd",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "either",
+    "else",
+    "enough",
+    "even",
+    "every",
+    "few",
+    "first",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "him",
+    "his",
+    "how",
+    "i",
+    "i'd",
+    "i'll",
+    "i'm",
+    "i've",
+    "if",
+    "in",
+    "instead",
+    "into",
+    "is",
+    "it",
+    "it's",
+    "its",
+    "just",
+    "least",
+    "less",
+    "let",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "need",
+    "never",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "otherwise",
+    "our",
+    "out",
+    "over",
+    "own",
+    "per",
+    "rather",
+    "same",
+    "second",
+    "she",
+    "should",
+    "since",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "that's",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "though",
+    "through",
+    "thus",
+    "to",
+    "too",
+    "under",
+    "unless",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "via",
+    "was",
+    "we",
+    "we'd",
+    "we'll",
+    "we're",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "don't",
+    "doesn't",
+    "won't",
+    "can't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "there's",
+    "what's",
+    "let's",
+    "you'd",
 ];
 
 /// Words that mark a causal or sequencing step in an argument.
 const REASONING_WORDS: &[&str] = &[
-    "because", "so", "since", "therefore", "if", "then", "otherwise", "unless", "which", "means", "instead", "rather",
-    "before", "after", "first", "next", "until", "when", "while", "but", "however", "would", "should", "will",
-    "to", "by", "avoid", "prevent", "ensures", "ensure", "check", "verify",
+    "because",
+    "so",
+    "since",
+    "therefore",
+    "if",
+    "then",
+    "otherwise",
+    "unless",
+    "which",
+    "means",
+    "instead",
+    "rather",
+    "before",
+    "after",
+    "first",
+    "next",
+    "until",
+    "when",
+    "while",
+    "but",
+    "however",
+    "would",
+    "should",
+    "will",
+    "to",
+    "by",
+    "avoid",
+    "prevent",
+    "ensures",
+    "ensure",
+    "check",
+    "verify",
 ];
 
 /// Spoken fillers removed before scoring.
@@ -85,7 +269,10 @@ pub fn strip_fillers(text: &str) -> (String, usize) {
     let toks: Vec<&str> = s.split_whitespace().collect();
     for (i, tok) in toks.iter().enumerate() {
         let core: String = tok.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
-        let next_core: String = toks.get(i + 1).map(|t| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase()).unwrap_or_default();
+        let next_core: String = toks
+            .get(i + 1)
+            .map(|t| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase())
+            .unwrap_or_default();
         let filler = FILLERS.contains(&core.as_str())
             // "like," as a hedge, not as a verb or comparison ("like 5,000" stays)
             || (core == "like" && tok.ends_with(',') && !next_core.chars().next().is_some_and(|c| c.is_ascii_digit()));
@@ -170,14 +357,20 @@ fn split_sentences(line: &str) -> Vec<String> {
         let next = chars.get(i + 1).copied();
         let after = chars.get(i + 2).copied();
         let boundary = match c {
-            '.' | '!' | '?' => next.is_none_or(|n| n.is_whitespace()) && after.is_none_or(|a| !a.is_lowercase() || c != '.'),
+            '.' | '!' | '?' => {
+                next.is_none_or(|n| n.is_whitespace()) && after.is_none_or(|a| !a.is_lowercase() || c != '.')
+            }
             ';' => true,
             _ => false,
         };
         if boundary {
             // "e.g." and "i.e." are not sentence ends
             let tail = cur.trim_end().to_lowercase();
-            if tail.ends_with("e.g.") || tail.ends_with("i.e.") || tail.ends_with("vs.") || tail.ends_with("etc.") && after.is_some_and(|a| a.is_lowercase()) {
+            if tail.ends_with("e.g.")
+                || tail.ends_with("i.e.")
+                || tail.ends_with("vs.")
+                || tail.ends_with("etc.") && after.is_some_and(|a| a.is_lowercase())
+            {
                 continue;
             }
             if !cur.trim().is_empty() {
@@ -200,7 +393,10 @@ pub fn stem(word: &str) -> String {
     if w.len() <= 3 || w.chars().any(|c| c.is_ascii_digit()) {
         return w.to_string();
     }
-    const SUFFIXES: &[&str] = &["ations", "ation", "ising", "izing", "ised", "ized", "ises", "izes", "ise", "ize", "ings", "ing", "edly", "ers", "er", "ies", "ied", "es", "ed", "ly", "s"];
+    const SUFFIXES: &[&str] = &[
+        "ations", "ation", "ising", "izing", "ised", "ized", "ises", "izes", "ise", "ize", "ings", "ing", "edly",
+        "ers", "er", "ies", "ied", "es", "ed", "ly", "s",
+    ];
     for suf in SUFFIXES {
         if let Some(base) = w.strip_suffix(suf) {
             if base.len() >= 3 {
@@ -210,7 +406,10 @@ pub fn stem(word: &str) -> String {
                 }
                 // collapse doubled final consonant: "rolled" -> "roll", "stopped" -> "stop"
                 let bytes = b.as_bytes();
-                if bytes.len() >= 4 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] && !b"aeiouls".contains(&bytes[bytes.len() - 1]) {
+                if bytes.len() >= 4
+                    && bytes[bytes.len() - 1] == bytes[bytes.len() - 2]
+                    && !b"aeiouls".contains(&bytes[bytes.len() - 1])
+                {
                     b.pop();
                 }
                 return b;
@@ -352,9 +551,32 @@ fn matches_loose(ws: &[String], pat: &[&str]) -> bool {
 /// Phrases that wave away established practice ("no need", "skip staging", "overkill").
 /// Confident answers that dismiss the standard safeguards are a mark of a weak candidate.
 const DISMISSIVE: &[&str] = &[
-    "no need", "not needed", "unnecessary", "overkill", "simply", "easy", "obviously", "bureaucracy", "waste of time",
-    "doesn't matter", "don't bother", "skip", "good enough", "plenty", "no reason", "just", "the simplest", "all we need",
-    "only need", "don't need", "not worth", "argue against", "overcomplicat", "backward compatible", "that's it", "nothing else",
+    "no need",
+    "not needed",
+    "unnecessary",
+    "overkill",
+    "simply",
+    "easy",
+    "obviously",
+    "bureaucracy",
+    "waste of time",
+    "doesn't matter",
+    "don't bother",
+    "skip",
+    "good enough",
+    "plenty",
+    "no reason",
+    "just",
+    "the simplest",
+    "all we need",
+    "only need",
+    "don't need",
+    "not worth",
+    "argue against",
+    "overcomplicat",
+    "backward compatible",
+    "that's it",
+    "nothing else",
 ];
 
 /// The dismissive phrases used in `text`, one entry per use ("not just" does not count).
@@ -371,7 +593,10 @@ pub fn dismissive_markers(text: &str) -> Vec<String> {
             let rest = &lower[end..];
             let word_end = |r: &str| r.chars().next().is_none_or(|c| !c.is_alphanumeric());
             let after_ok = m.ends_with("icat")
-                || (*m == "skip" && ["", "s", "ped", "ping"].iter().any(|suf| rest.starts_with(suf) && word_end(&rest[suf.len()..])))
+                || (*m == "skip"
+                    && ["", "s", "ped", "ping"]
+                        .iter()
+                        .any(|suf| rest.starts_with(suf) && word_end(&rest[suf.len()..])))
                 || (*m != "skip" && word_end(rest));
             let negated = lower[..at].trim_end().ends_with("not") || lower[..at].trim_end().ends_with("isn't");
             if before_ok && after_ok && !negated {
@@ -385,7 +610,30 @@ pub fn dismissive_markers(text: &str) -> Vec<String> {
 
 /// Words that negate or reject the advice in a segment ("don't just restart the pod").
 pub fn is_negated(segment_words: &[String]) -> bool {
-    const NEG: &[&str] = &["not", "don't", "never", "no", "avoid", "instead", "rather", "wouldn't", "shouldn't", "won't", "isn't", "aren't", "without", "against", "resist", "tempting", "mistake", "wrong", "bad", "doesn't", "can't", "cannot"];
+    const NEG: &[&str] = &[
+        "not",
+        "don't",
+        "never",
+        "no",
+        "avoid",
+        "instead",
+        "rather",
+        "wouldn't",
+        "shouldn't",
+        "won't",
+        "isn't",
+        "aren't",
+        "without",
+        "against",
+        "resist",
+        "tempting",
+        "mistake",
+        "wrong",
+        "bad",
+        "doesn't",
+        "can't",
+        "cannot",
+    ];
     segment_words.iter().any(|w| NEG.contains(&w.as_str()))
 }
 
@@ -410,7 +658,8 @@ mod tests {
 
     #[test]
     fn fillers_are_removed_and_counted() {
-        let (t, n) = strip_fillers("So, um, I'd check the, uh, logs, you know, and like, the metrics. I like 5 of them.");
+        let (t, n) =
+            strip_fillers("So, um, I'd check the, uh, logs, you know, and like, the metrics. I like 5 of them.");
         assert_eq!(n, 4, "{t}");
         assert!(!t.contains("um") && !t.contains("you know"));
         assert!(t.contains("I like 5"));

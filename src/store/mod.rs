@@ -77,9 +77,15 @@ impl Store {
     /// Open (creating if needed) and migrate the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create the data directory {} (set --data-dir or GRILL_DATA_DIR to a writable folder)", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| {
+                format!(
+                    "cannot create the data directory {} (set --data-dir or GRILL_DATA_DIR to a writable folder)",
+                    dir.display()
+                )
+            })?;
         }
-        let conn = Connection::open(path).with_context(|| format!("cannot open the session database {}", path.display()))?;
+        let conn =
+            Connection::open(path).with_context(|| format!("cannot open the session database {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL").context("cannot switch the session database to WAL mode")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -156,7 +162,10 @@ impl Store {
     }
 
     pub fn skip_attempt(&self, attempt: i64) -> Result<()> {
-        self.conn.execute("UPDATE attempts SET status = 'skipped', answered_at = ?2 WHERE id = ?1", params![attempt, now()])?;
+        self.conn.execute(
+            "UPDATE attempts SET status = 'skipped', answered_at = ?2 WHERE id = ?1",
+            params![attempt, now()],
+        )?;
         Ok(())
     }
 
@@ -177,7 +186,10 @@ impl Store {
     }
 
     pub fn save_followup_reply(&self, followup: i64, reply: &str) -> Result<()> {
-        self.conn.execute("UPDATE followups SET reply = ?2, answered_at = ?3 WHERE id = ?1", params![followup, reply, now()])?;
+        self.conn.execute(
+            "UPDATE followups SET reply = ?2, answered_at = ?3 WHERE id = ?1",
+            params![followup, reply, now()],
+        )?;
         Ok(())
     }
 
@@ -202,7 +214,8 @@ impl Store {
         })
     }
 
-    const SESSION_SELECT: &'static str = "SELECT s.id, s.kind, s.started_at, s.ended_at, s.status, s.plan, s.time_limit_secs, s.report_path, \
+    const SESSION_SELECT: &'static str =
+        "SELECT s.id, s.kind, s.started_at, s.ended_at, s.status, s.plan, s.time_limit_secs, s.report_path, \
          (SELECT COUNT(*) FROM attempts a WHERE a.session_id = s.id AND a.status != 'skipped'), \
          (SELECT AVG(a.score) FROM attempts a WHERE a.session_id = s.id AND a.status = 'scored') FROM sessions s";
 
@@ -213,14 +226,24 @@ impl Store {
     }
 
     pub fn session(&self, id: i64) -> Result<Option<SessionRow>> {
-        Ok(self.conn.query_row(&format!("{} WHERE s.id = ?1", Self::SESSION_SELECT), [id], Self::session_from_row).optional()?)
+        Ok(self
+            .conn
+            .query_row(&format!("{} WHERE s.id = ?1", Self::SESSION_SELECT), [id], Self::session_from_row)
+            .optional()?)
     }
 
     /// The most recent mock that did not finish.
     pub fn last_unfinished_mock(&self) -> Result<Option<SessionRow>> {
         Ok(self
             .conn
-            .query_row(&format!("{} WHERE s.kind = 'mock' AND s.status != 'finished' ORDER BY s.id DESC LIMIT 1", Self::SESSION_SELECT), [], Self::session_from_row)
+            .query_row(
+                &format!(
+                    "{} WHERE s.kind = 'mock' AND s.status != 'finished' ORDER BY s.id DESC LIMIT 1",
+                    Self::SESSION_SELECT
+                ),
+                [],
+                Self::session_from_row,
+            )
             .optional()?)
     }
 
@@ -256,7 +279,16 @@ impl Store {
         let mut st = self.conn.prepare("SELECT id, criterion_id, probe, asked_at, reply, coverage FROM followups WHERE attempt_id = ?1 ORDER BY id")?;
         for a in &mut rows {
             a.followups = st
-                .query_map([a.id], |r| Ok(FollowupRow { id: r.get(0)?, criterion_id: r.get(1)?, probe: r.get(2)?, asked_at: r.get(3)?, reply: r.get(4)?, coverage: r.get(5)? }))?
+                .query_map([a.id], |r| {
+                    Ok(FollowupRow {
+                        id: r.get(0)?,
+                        criterion_id: r.get(1)?,
+                        probe: r.get(2)?,
+                        asked_at: r.get(3)?,
+                        reply: r.get(4)?,
+                        coverage: r.get(5)?,
+                    })
+                })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
         }
         Ok(rows)
@@ -264,8 +296,11 @@ impl Store {
 
     /// Every scored attempt, oldest first (for mastery and the gap plan).
     pub fn scored_attempts(&self) -> Result<Vec<(String, String, f64)>> {
-        let mut st = self.conn.prepare("SELECT question_id, asked_at, score FROM attempts WHERE status = 'scored' ORDER BY asked_at, id")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut st = self.conn.prepare(
+            "SELECT question_id, asked_at, score FROM attempts WHERE status = 'scored' ORDER BY asked_at, id",
+        )?;
+        let rows =
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 }

@@ -69,9 +69,7 @@ mod tests {
     fn attempt_log_joins_sessions_in_time_order() {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(&dir.path().join("g.sqlite3")).unwrap();
-        let sid = s
-            .create_session("practice", &serde_json::json!({}), None)
-            .unwrap();
+        let sid = s.create_session("practice", &serde_json::json!({}), None).unwrap();
         let a = s.start_attempt(sid, "q002", 0).unwrap();
         s.save_answer(a, "an answer", 3.0).unwrap();
         let b = s.start_attempt(sid, "q001", 1).unwrap();

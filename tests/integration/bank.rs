@@ -64,7 +64,12 @@ fn every_shipped_question_is_complete() {
                     problems.push(format!("{}: rubric has {} criteria", q.id, r.criteria.len()));
                 }
                 for c in &r.criteria {
-                    if c.weight <= 0.0 || c.weight.is_nan() || c.terms.is_empty() || c.followup.is_empty() || c.study.is_empty() {
+                    if c.weight <= 0.0
+                        || c.weight.is_nan()
+                        || c.terms.is_empty()
+                        || c.followup.is_empty()
+                        || c.study.is_empty()
+                    {
                         problems.push(format!("{}: criterion {} is incomplete", q.id, c.id));
                     }
                 }

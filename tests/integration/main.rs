@@ -5,6 +5,6 @@ mod util;
 mod bank;
 mod browse;
 mod llm;
-mod report;
 mod repl;
+mod report;
 mod score;

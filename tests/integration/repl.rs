@@ -8,71 +8,37 @@ use serde_json::Value;
 
 /// A model answer as one line (a strong answer, typed in one go).
 fn one_line(id: &str) -> String {
-    model_answer(id)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    model_answer(id).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The first words of a model answer: part of a strong answer, so a probe follows.
 fn opening(id: &str) -> String {
-    model_answer(id)
-        .split_whitespace()
-        .take(OPENING_WORDS)
-        .collect::<Vec<_>>()
-        .join(" ")
+    model_answer(id).split_whitespace().take(OPENING_WORDS).collect::<Vec<_>>().join(" ")
 }
 
 /// The rest of a model answer after [`opening`]: a reply that states what was missing.
 fn rest(id: &str) -> String {
-    model_answer(id)
-        .split_whitespace()
-        .skip(OPENING_WORDS)
-        .collect::<Vec<_>>()
-        .join(" ")
+    model_answer(id).split_whitespace().skip(OPENING_WORDS).collect::<Vec<_>>().join(" ")
 }
 
 const OPENING_WORDS: usize = 50;
 
 /// The first paragraph of a model answer.
 fn first_paragraph(id: &str) -> String {
-    model_answer(id)
-        .trim()
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    model_answer(id).trim().split("\n\n").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `grill replay SESSION --json` as a value.
 fn replay_json(env: &Env, session: &str) -> Value {
-    let out = env
-        .grill()
-        .args(["replay", session, "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = env.grill().args(["replay", session, "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn history_json(env: &Env) -> Vec<Value> {
     let out = env.grill().args(["history", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<Value>(&out.stdout).unwrap().as_array().unwrap().clone()
 }
 
 #[cfg(unix)]
@@ -99,13 +65,8 @@ mod pty {
         for (k, v) in extra_env {
             c.env(k, v);
         }
-        rexpect::session::spawn_with_options(
-            c,
-            Options::new()
-                .timeout_ms(Some(90_000))
-                .strip_ansi_escape_codes(true),
-        )
-        .expect("spawn grill on a pty")
+        rexpect::session::spawn_with_options(c, Options::new().timeout_ms(Some(90_000)).strip_ansi_escape_codes(true))
+            .expect("spawn grill on a pty")
     }
 
     /// Write everything to the terminal (rexpect's `send` may write only part of a long line).
@@ -134,10 +95,7 @@ mod pty {
     /// Answer the probe if one comes (with `reply`), else carry on; true if one came.
     fn maybe_probe(p: &mut PtySession, next: &str, reply: &str) -> bool {
         let (_, found) = p
-            .exp_any(vec![
-                ReadUntil::String("Follow-up:".into()),
-                ReadUntil::String(next.into()),
-            ])
+            .exp_any(vec![ReadUntil::String("Follow-up:".into()), ReadUntil::String(next.into())])
             .expect("a probe or what follows");
         if found == "Follow-up:" {
             line(p, reply);
@@ -152,10 +110,8 @@ mod pty {
     fn a_full_practice_round_scores_probes_credits_and_offers_the_model_answer() {
         let env = Env::new();
         let mut p = spawn(&env, &["practice", "--id", "q001"], &[]);
-        p.exp_string("Latency spike after sixfold model growth")
-            .unwrap();
-        p.exp_string("a line with only `.` (or Ctrl-D) submits")
-            .unwrap();
+        p.exp_string("Latency spike after sixfold model growth").unwrap();
+        p.exp_string("a line with only `.` (or Ctrl-D) submits").unwrap();
         // the elapsed time is shown at the prompt
         p.exp_regex(r"\[\d+:\d\d\] > ").unwrap();
         type_raw(&mut p, &format!("{}\n", opening("q001")));
@@ -176,8 +132,7 @@ mod pty {
         // the next question comes; leave
         p.exp_regex(r"\n\S+ q\d{3} \S+ ").unwrap();
         line(&mut p, ":quit");
-        p.exp_string("Practice session #1: 1 question(s) scored")
-            .unwrap();
+        p.exp_string("Practice session #1: 1 question(s) scored").unwrap();
         assert_eq!(exit_code(&mut p), 0);
 
         let r = replay_json(&env, "last");
@@ -189,12 +144,8 @@ mod pty {
         let f = &a["followups"][0];
         assert!(f["reply"].as_str().unwrap().contains("quantization"));
         assert!(f["coverage"].as_f64().unwrap() > 0.3);
-        let credited: Vec<&Value> = a["scorecard"]["criteria"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|c| c["after_prompt"] == true)
-            .collect();
+        let credited: Vec<&Value> =
+            a["scorecard"]["criteria"].as_array().unwrap().iter().filter(|c| c["after_prompt"] == true).collect();
         assert_eq!(credited.len(), 1);
         assert_eq!(credited[0]["id"], f["criterion_id"]);
     }
@@ -202,22 +153,13 @@ mod pty {
     /// Answer questions `from..=to` of a mock with their model answers (and any probe
     /// with a short reply); returns the ids asked and the next question's header if the
     /// wait for a probe already read it.
-    fn answer_mock(
-        p: &mut PtySession,
-        from: usize,
-        to: usize,
-        total: usize,
-    ) -> (Vec<String>, Option<String>) {
+    fn answer_mock(p: &mut PtySession, from: usize, to: usize, total: usize) -> (Vec<String>, Option<String>) {
         let mut ids = Vec::new();
         let mut header: Option<String> = None;
         for i in from..=to {
             let m = match header.take() {
                 Some(m) => m,
-                None => {
-                    p.exp_regex(&format!(r"Question {i} of {total} \S+ q\d{{3}}"))
-                        .unwrap()
-                        .1
-                }
+                None => p.exp_regex(&format!(r"Question {i} of {total} \S+ q\d{{3}}")).unwrap().1,
             };
             let id = m.rsplit(' ').next().unwrap().to_string();
             // the clock: remaining time at the prompt
@@ -231,16 +173,10 @@ mod pty {
                 "Scorecard".to_string()
             };
             let (_, found) = p
-                .exp_any(vec![
-                    ReadUntil::String("Follow-up:".into()),
-                    ReadUntil::Regex(Regex::new(&next).unwrap()),
-                ])
+                .exp_any(vec![ReadUntil::String("Follow-up:".into()), ReadUntil::Regex(Regex::new(&next).unwrap())])
                 .expect("a probe or what follows");
             if found == "Follow-up:" {
-                line(
-                    p,
-                    "I would also write it down as a runbook and review it with the team.",
-                );
+                line(p, "I would also write it down as a runbook and review it with the team.");
                 line(p, ".");
                 p.exp_string("Noted.").unwrap();
             } else {
@@ -255,8 +191,7 @@ mod pty {
     fn a_full_two_question_mock_ends_with_scorecards_areas_a_band_and_a_saved_report() {
         let env = Env::new();
         let mut p = spawn(&env, &["mock", "--questions", "2", "--minutes", "20"], &[]);
-        p.exp_string("Mock interview #1: 2 question(s) in 20:00.")
-            .unwrap();
+        p.exp_string("Mock interview #1: 2 question(s) in 20:00.").unwrap();
         let (ids, _) = answer_mock(&mut p, 1, 2, 2);
         p.exp_string("Overall ").unwrap();
         p.exp_regex("(Strongest|Weakest) topic:").unwrap();
@@ -267,13 +202,7 @@ mod pty {
         assert_eq!(exit_code(&mut p), 0);
 
         let path = path.trim_start_matches("Report saved to ").to_string();
-        assert_eq!(
-            path,
-            env.data_dir()
-                .join("reports/session-1.md")
-                .display()
-                .to_string()
-        );
+        assert_eq!(path, env.data_dir().join("reports/session-1.md").display().to_string());
         let report = std::fs::read_to_string(&path).unwrap();
         assert!(report.starts_with("# Mock interview #1"), "{report}");
         for id in &ids {
@@ -304,19 +233,13 @@ mod pty {
         let h = history_json(&env);
         assert_eq!(h[0]["status"], "active", "a crashed mock stays unfinished");
         let r = replay_json(&env, "1");
-        assert_eq!(
-            r["attempts"][1]["draft"],
-            "First I would check what changed."
-        );
+        assert_eq!(r["attempts"][1]["draft"], "First I would check what changed.");
         assert_eq!(r["attempts"][1]["status"], "asked");
 
         let mut p = spawn(&env, &["mock", "--resume"], &[("GRILL_SEED", "999")]);
-        p.exp_string("Resuming mock interview #1: question 2 of 2")
-            .unwrap();
-        p.exp_regex(&format!(r"Question 2 of 2 \S+ {second}"))
-            .unwrap();
-        p.exp_string("Your draft from last time (6 words) is kept")
-            .unwrap();
+        p.exp_string("Resuming mock interview #1: question 2 of 2").unwrap();
+        p.exp_regex(&format!(r"Question 2 of 2 \S+ {second}")).unwrap();
+        p.exp_string("Your draft from last time (6 words) is kept").unwrap();
         line(&mut p, ":draft");
         p.exp_string("First I would check what changed.").unwrap();
         line(&mut p, &one_line(&second));
@@ -330,18 +253,11 @@ mod pty {
 
         let r = replay_json(&env, "1");
         assert_eq!(r["session"]["status"], "finished");
-        assert_eq!(
-            r["session"]["plan"]["questions"],
-            serde_json::json!([first[0], second]),
-            "the same plan"
-        );
+        assert_eq!(r["session"]["plan"]["questions"], serde_json::json!([first[0], second]), "the same plan");
         let attempts = r["attempts"].as_array().unwrap();
         assert_eq!(attempts.len(), 2, "the interrupted attempt carries on");
         let answer = attempts[1]["answer"].as_str().unwrap();
-        assert!(
-            answer.starts_with("First I would check what changed."),
-            "{answer}"
-        );
+        assert!(answer.starts_with("First I would check what changed."), "{answer}");
         assert!(answer.len() > 500);
     }
 
@@ -354,14 +270,12 @@ mod pty {
         p.exp_string("] > ").unwrap();
         p.send_control('c').unwrap();
         p.exp_string("Interrupted.").unwrap();
-        p.exp_string("`grill mock --resume` carries on from question 1")
-            .unwrap();
+        p.exp_string("`grill mock --resume` carries on from question 1").unwrap();
         assert_eq!(exit_code(&mut p), 0);
         assert_eq!(history_json(&env)[0]["status"], "interrupted");
 
         let mut p = spawn(&env, &["mock", "--resume"], &[]);
-        p.exp_string("Resuming mock interview #1: question 1 of 2")
-            .unwrap();
+        p.exp_string("Resuming mock interview #1: question 1 of 2").unwrap();
         p.exp_string("Your draft from last time (6 words)").unwrap();
         line(&mut p, ":reveal");
         p.exp_string("no reveals during a mock interview").unwrap();
@@ -370,10 +284,7 @@ mod pty {
         assert_eq!(exit_code(&mut p), 0);
         let r = replay_json(&env, "1");
         assert_eq!(r["session"]["status"], "interrupted");
-        assert_eq!(
-            r["attempts"][0]["draft"],
-            "A draft line before the interruption."
-        );
+        assert_eq!(r["attempts"][0]["draft"], "A draft line before the interruption.");
     }
 
     #[test]
@@ -392,11 +303,7 @@ mod pty {
             std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
         let editor = editor.display().to_string();
-        let mut p = spawn(
-            &env,
-            &["practice", "--id", "q001"],
-            &[("EDITOR", editor.as_str())],
-        );
+        let mut p = spawn(&env, &["practice", "--id", "q001"], &[("EDITOR", editor.as_str())]);
         line(&mut p, "Typed in the REPL before editing.");
         line(&mut p, ":edit");
         p.exp_string("Draft updated (").unwrap();
@@ -416,10 +323,7 @@ mod pty {
         );
         let r = replay_json(&env, "last");
         let answer = r["attempts"][0]["answer"].as_str().unwrap();
-        assert!(
-            answer.starts_with("Typed in the REPL before editing.\n"),
-            "{answer}"
-        );
+        assert!(answer.starts_with("Typed in the REPL before editing.\n"), "{answer}");
         assert!(answer.contains("kubectl rollout undo"), "{answer}");
         assert_eq!(r["attempts"][0]["status"], "scored");
     }
@@ -452,10 +356,7 @@ mod pty {
         assert_eq!(exit_code(&mut p), 0);
         let r = replay_json(&env, "last");
         let a = &r["attempts"][0];
-        assert!(
-            a["answer"].as_str().unwrap().len() >= 1_000_000,
-            "the whole paste is kept"
-        );
+        assert!(a["answer"].as_str().unwrap().len() >= 1_000_000, "the whole paste is kept");
         assert_eq!(a["hint_used"], true);
         assert_eq!(a["scorecard"]["hint_used"], true);
     }
@@ -470,14 +371,10 @@ fn piped_practice_round_is_scored_and_replayed() {
         .write_stdin(input)
         .assert()
         .success()
-        .stdout(predicate::str::contains(
-            "q001 · Latency spike after sixfold model growth",
-        ))
+        .stdout(predicate::str::contains("q001 · Latency spike after sixfold model growth"))
         .stdout(predicate::str::contains("Score "))
         .stdout(predicate::str::contains("Follow-up skipped."))
-        .stdout(predicate::str::contains(
-            "Practice session #1: 1 question(s) scored",
-        ));
+        .stdout(predicate::str::contains("Practice session #1: 1 question(s) scored"));
     let h = history_json(&env);
     assert_eq!(h.len(), 1);
     assert_eq!(h[0]["kind"], "practice");
@@ -502,16 +399,8 @@ fn piped_practice_round_is_scored_and_replayed() {
         .stdout(predicate::str::starts_with("# Practice session #1"))
         .stdout(predicate::str::contains("### Answer"))
         .stdout(predicate::str::contains("| covered"));
-    env.grill()
-        .args(["replay", "9"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("there is no session #9"));
-    env.grill()
-        .args(["replay", "yesterday"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("`last`"));
+    env.grill().args(["replay", "9"]).assert().failure().stderr(predicate::str::contains("there is no session #9"));
+    env.grill().args(["replay", "yesterday"]).assert().failure().stderr(predicate::str::contains("`last`"));
 }
 
 #[test]
@@ -561,9 +450,7 @@ fn every_answer_is_saved_before_it_is_scored() {
         .write_stdin("My answer that must survive.\n.\n")
         .assert()
         .failure()
-        .stderr(predicate::str::contains(
-            "your answer is saved, but it could not be scored",
-        ));
+        .stderr(predicate::str::contains("your answer is saved, but it could not be scored"));
     let r = replay_json(&env, "last");
     assert_eq!(r["attempts"][0]["answer"], "My answer that must survive.");
     assert_eq!(r["attempts"][0]["status"], "answered");
@@ -576,11 +463,7 @@ fn piped_bad_input_invalid_utf8_empty_unknown_commands_and_a_1mb_line() {
     let para = first_paragraph("q001");
     let mut input: Vec<u8> = Vec::new();
     input.extend_from_slice(b".\n:nonsense\n\xff\xfe broken bytes\n");
-    input.extend_from_slice(
-        format!("{para} ")
-            .repeat(1 + 1_000_000 / (para.len() + 1))
-            .as_bytes(),
-    );
+    input.extend_from_slice(format!("{para} ").repeat(1 + 1_000_000 / (para.len() + 1)).as_bytes());
     input.extend_from_slice(b"\n.\n:skip\nn\n:quit\n");
     env.grill()
         .args(["practice", "--id", "q001"])
@@ -589,16 +472,11 @@ fn piped_bad_input_invalid_utf8_empty_unknown_commands_and_a_1mb_line() {
         .success()
         .stdout(predicate::str::contains("the answer is empty"))
         .stdout(predicate::str::contains("unknown command :nonsense"))
-        .stderr(predicate::str::contains(
-            "line 3 of standard input is not valid UTF-8 text",
-        ))
+        .stderr(predicate::str::contains("line 3 of standard input is not valid UTF-8 text"))
         .stdout(predicate::str::contains("only its first"));
     let r = replay_json(&env, "last");
     let answer = r["attempts"][0]["answer"].as_str().unwrap();
-    assert!(
-        !answer.contains("broken bytes"),
-        "the invalid line is not part of the answer"
-    );
+    assert!(!answer.contains("broken bytes"), "the invalid line is not part of the answer");
     assert!(answer.len() > 1_000_000);
 }
 
@@ -614,17 +492,14 @@ fn piped_mock_closed_half_way_resumes_and_finishes() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        stdout
+            .contains("Input closed. Everything you typed is saved; `grill mock --resume` carries on from question 2."),
+        "{stdout}"
     );
-    assert!(stdout.contains("Input closed. Everything you typed is saved; `grill mock --resume` carries on from question 2."), "{stdout}");
     assert!(stdout.contains("left] >"), "the clock is shown: {stdout}");
-    assert!(
-        !stdout.contains("Score "),
-        "no scores before the end: {stdout}"
-    );
+    assert!(!stdout.contains("Score "), "no scores before the end: {stdout}");
     let h = history_json(&env);
     assert_eq!(h[0]["status"], "interrupted");
     let plan = h[0]["plan"]["questions"].as_array().unwrap().clone();
@@ -636,9 +511,7 @@ fn piped_mock_closed_half_way_resumes_and_finishes() {
         .write_stdin(format!("{}\n.\n:skip\nn\n", one_line(second)))
         .assert()
         .success()
-        .stdout(predicate::str::contains(
-            "Resuming mock interview #1: question 2 of 2",
-        ))
+        .stdout(predicate::str::contains("Resuming mock interview #1: question 2 of 2"))
         .stdout(predicate::str::contains("Overall "))
         .stdout(predicate::str::contains("Recommendation:"))
         .stdout(predicate::str::contains("Report saved to"));
@@ -650,9 +523,7 @@ fn piped_mock_closed_half_way_resumes_and_finishes() {
         .args(["mock", "--resume"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains(
-            "there is no interrupted mock interview to resume",
-        ));
+        .stderr(predicate::str::contains("there is no interrupted mock interview to resume"));
 }
 
 #[test]
@@ -662,16 +533,12 @@ fn mock_options_are_checked() {
         .args(["mock", "--questions", "0"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains(
-            "--questions must be between 1 and 50",
-        ));
+        .stderr(predicate::str::contains("--questions must be between 1 and 50"));
     env.grill()
         .args(["mock", "--minutes", "0"])
         .assert()
         .failure()
-        .stderr(predicate::str::contains(
-            "--minutes must be between 1 and 600",
-        ));
+        .stderr(predicate::str::contains("--minutes must be between 1 and 600"));
     env.grill()
         .args(["mock", "--topic", "nosuchtopic"])
         .assert()
@@ -682,9 +549,7 @@ fn mock_options_are_checked() {
         .write_stdin("")
         .assert()
         .failure()
-        .stderr(predicate::str::contains(
-            "no question with a rubric matches",
-        ));
+        .stderr(predicate::str::contains("no question with a rubric matches"));
 }
 
 #[test]
@@ -697,10 +562,7 @@ fn a_question_without_a_rubric_is_said_plainly_and_skipped_by_the_picker() {
             std::fs::read(repo.join(format!("questions/{id}.toml"))).unwrap(),
         );
     }
-    env.write(
-        "bank/rubrics/q001.toml",
-        std::fs::read(repo.join("rubrics/q001.toml")).unwrap(),
-    );
+    env.write("bank/rubrics/q001.toml", std::fs::read(repo.join("rubrics/q001.toml")).unwrap());
     let bank = env.path().join("bank");
     env.grill()
         .args(["practice", "--id", "q002"])
@@ -710,9 +572,8 @@ fn a_question_without_a_rubric_is_said_plainly_and_skipped_by_the_picker() {
         .assert()
         .success()
         .stdout(
-            predicate::str::contains("q002 (").and(predicate::str::contains(
-                "has no rubric yet, so it cannot be scored",
-            )),
+            predicate::str::contains("q002 (")
+                .and(predicate::str::contains("has no rubric yet, so it cannot be scored")),
         )
         .stdout(predicate::str::contains("━━ q001"));
     env.grill()
@@ -722,9 +583,7 @@ fn a_question_without_a_rubric_is_said_plainly_and_skipped_by_the_picker() {
         .write_stdin(":quit\n")
         .assert()
         .success()
-        .stderr(predicate::str::contains(
-            "only 1 question(s) with a rubric match",
-        ))
+        .stderr(predicate::str::contains("only 1 question(s) with a rubric match"))
         .stdout(predicate::str::contains("q001"))
         .stdout(predicate::str::contains("q002").not());
 }
@@ -732,19 +591,7 @@ fn a_question_without_a_rubric_is_said_plainly_and_skipped_by_the_picker() {
 #[test]
 fn history_is_empty_before_any_session() {
     let env = Env::new();
-    env.grill()
-        .args(["history"])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("No sessions yet"));
-    env.grill()
-        .args(["history", "--json"])
-        .assert()
-        .success()
-        .stdout("[]\n");
-    env.grill()
-        .args(["replay", "last"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("no sessions yet"));
+    env.grill().args(["history"]).assert().success().stderr(predicate::str::contains("No sessions yet"));
+    env.grill().args(["history", "--json"]).assert().success().stdout("[]\n");
+    env.grill().args(["replay", "last"]).assert().failure().stderr(predicate::str::contains("no sessions yet"));
 }
