@@ -268,9 +268,8 @@ fn validate_reports_a_missing_field_with_file_and_line() {
 
 #[test]
 fn validate_does_not_blame_the_rubric_of_an_invalid_question() {
-    // BUG (src/bank/load.rs, `load`): when questions/q002.toml exists but fails to parse,
-    // rubrics/q002.toml is also reported as "rubric for 'q002', but no such question exists
-    // (add questions/q002.toml ...)", advice that is wrong: the file exists.
+    // Regression: rubrics/q002.toml was also reported as "rubric for 'q002', but no such
+    // question exists (add questions/q002.toml ...)", wrong advice since the file exists.
     let env = Env::new();
     let dir = fixture_bank(&env);
     env.write(
@@ -284,9 +283,8 @@ fn validate_does_not_blame_the_rubric_of_an_invalid_question() {
 #[test]
 fn validate_reports_a_duplicate_id() {
     // A question copied to a new file without changing its id: the realistic duplicate.
-    // BUG (src/bank/load.rs, `parse_question`): the file-name check runs first and returns
-    // None, so the duplicate-id check is unreachable from a directory; the user is told to
-    // "rename the file to q001.toml", which already exists.
+    // Regression: the file-name check once hid it, telling the user to "rename the file to
+    // q001.toml", a file that already exists.
     let env = Env::new();
     let dir = fixture_bank(&env);
     env.write("bank/questions/q003.toml", QUESTION);

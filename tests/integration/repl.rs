@@ -65,7 +65,7 @@ mod pty {
         for (k, v) in extra_env {
             c.env(k, v);
         }
-        rexpect::session::spawn_with_options(c, Options::new().timeout_ms(Some(90_000)).strip_ansi_escape_codes(true))
+        rexpect::session::spawn_with_options(c, Options::new().timeout_ms(Some(300_000)).strip_ansi_escape_codes(true))
             .expect("spawn grill on a pty")
     }
 

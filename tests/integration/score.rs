@@ -193,8 +193,8 @@ fn model_and_weak_answers_on_more_questions() {
 
 #[test]
 fn model_answers_raise_none_of_their_own_rubric_red_flags() {
-    // BUG (src/scoring/mod.rs, red-flag matching in `Scorer::analyse`): a model answer that
-    // warns against the bad advice is charged for it. Found by the all-questions report:
+    // Regression: a model answer that warns against the bad advice was charged for it.
+    // Found by the all-questions report:
     //   q019 -10 "Compares the new model's F1 with the F1 the champion logged..." on
     //        "Comparing the new F1 with the champion's historical score from months ago compares different data."
     //   q070 -8  "Just commit the 50 GB CSV files into the Git repository." on
