@@ -65,3 +65,13 @@ impl Loader {
         }
     }
 }
+
+impl Drop for Loader {
+    /// Wait for a load still in progress: exiting while another thread is inside ONNX
+    /// Runtime's session set-up races its library teardown and can crash the process.
+    fn drop(&mut self) {
+        if let State::Loading(handle) = std::mem::replace(&mut self.state, State::Failed(String::new())) {
+            let _ = handle.join();
+        }
+    }
+}
