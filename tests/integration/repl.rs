@@ -127,7 +127,8 @@ mod pty {
         p.exp_string("Follow-up:").unwrap();
         // the reply: the rest of the model answer, which states the missing ideas
         p.exp_regex(r"\[follow-up \d+:\d\d\] > ").unwrap();
-        type_raw(&mut p, &format!("{}\n", rest("q001")));
+        // pasted (bracketed paste), as a long reply would be: no redraw per keystroke
+        type_raw(&mut p, &format!("\x1b[200~{}\x1b[201~\n", rest("q001")));
         line(&mut p, ".");
         p.exp_string("Credited:").unwrap();
         p.exp_string("after a prompt").unwrap();
