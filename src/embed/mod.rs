@@ -6,6 +6,8 @@
 
 mod cache;
 pub mod runtime;
+#[cfg(test)]
+pub mod toy;
 
 pub use cache::EmbedCache;
 
