@@ -45,8 +45,10 @@ pub enum Command {
     /// Inspect or validate a bank
     #[command(subcommand)]
     Bank(BankCommand),
-    /// Score an answer to a question against its rubric
+    /// Score an answer to a question against its rubric (typed, or a WAV recording with --audio)
     Score(ScoreArgs),
+    /// Transcribe a spoken answer (WAV) and measure its delivery: pace, fillers, pauses, length
+    Transcribe(TranscribeArgs),
     /// Score an answer, then stream written feedback from an LLM endpoint (optional; see `grill doctor`)
     Feedback(FeedbackArgs),
     /// Measure the scorer's agreement with human grades on a JSONL file
@@ -132,6 +134,12 @@ pub struct PracticeArgs {
     /// Only questions due for review (spaced repetition), weakest topics first
     #[arg(long)]
     pub due: bool,
+    /// Answer aloud: record each answer from the microphone until Enter (`:aloud` does it for one)
+    #[arg(long)]
+    pub aloud: bool,
+    /// Read each question aloud with espeak-ng
+    #[arg(long)]
+    pub speak: bool,
 }
 
 #[derive(Debug, Args)]
@@ -198,15 +206,27 @@ pub enum BankCommand {
 }
 
 #[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    /// The recording (WAV; any rate and channel count)
+    pub file: PathBuf,
+    /// Print the transcript and metrics as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ScoreArgs {
     /// Question id, e.g. q042 or 42
     pub id: String,
     /// The answer file; `-` reads standard input (same as --answer-file)
-    #[arg(value_name = "FILE", conflicts_with = "answer_file")]
+    #[arg(value_name = "FILE", conflicts_with_all = ["answer_file", "audio"])]
     pub answer: Option<PathBuf>,
     /// Read the answer from this file; `-` reads standard input
-    #[arg(long, short = 'a', value_name = "FILE")]
+    #[arg(long, short = 'a', value_name = "FILE", conflicts_with = "audio")]
     pub answer_file: Option<PathBuf>,
+    /// A spoken answer: transcribe this WAV recording, measure its delivery, and score it
+    #[arg(long, alias = "audio-file", value_name = "FILE.wav")]
+    pub audio: Option<PathBuf>,
     /// Print the scorecard as JSON
     #[arg(long)]
     pub json: bool,

@@ -25,6 +25,8 @@ pub struct Config {
     pub verbose: bool,
     /// Optional LLM feedback; off unless a base URL is set.
     pub llm: crate::llm::Settings,
+    /// Speech recognition for spoken answers.
+    pub speech: crate::speech::Settings,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,6 +42,9 @@ struct FileConfig {
     llm_api_key_env: Option<String>,
     llm_first_token_timeout_secs: Option<u64>,
     llm_timeout_secs: Option<u64>,
+    whisper_model: Option<PathBuf>,
+    transcription_url: Option<String>,
+    transcription_model: Option<String>,
 }
 
 fn env_path(name: &str) -> Option<PathBuf> {
@@ -53,7 +58,7 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 fn read_file_config(path: &Path, explicit: bool) -> Result<FileConfig> {
     match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).with_context(|| {
-            format!("config file {} is not valid (keys: bank, data_dir, model_dir, ort_library, calibration, llm_base_url, llm_model, llm_api_key_env, llm_first_token_timeout_secs, llm_timeout_secs)", path.display())
+            format!("config file {} is not valid (keys: bank, data_dir, model_dir, ort_library, calibration, llm_base_url, llm_model, llm_api_key_env, llm_first_token_timeout_secs, llm_timeout_secs, whisper_model, transcription_url, transcription_model)", path.display())
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => Ok(FileConfig::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read config file {}", path.display())),
@@ -88,6 +93,17 @@ fn llm_settings(cli: &Cli, file: &FileConfig) -> crate::llm::Settings {
     s
 }
 
+/// Speech settings: GRILL_WHISPER_MODEL / GRILL_TRANSCRIPTION_URL, then the config file.
+/// An endpoint shares the LLM's API key variable.
+fn speech_settings(file: &FileConfig) -> crate::speech::Settings {
+    let url = env_string("GRILL_TRANSCRIPTION_URL").or(file.transcription_url.clone());
+    crate::speech::Settings {
+        model: env_path("GRILL_WHISPER_MODEL").or(file.whisper_model.clone()),
+        endpoint: url.map(|u| crate::llm::Settings::new(Some(u), None, file.llm_api_key_env.clone())),
+        endpoint_model: env_string("GRILL_TRANSCRIPTION_MODEL").or(file.transcription_model.clone()),
+    }
+}
+
 impl Config {
     pub fn from_cli(cli: &Cli) -> Result<Config> {
         let file = match (&cli.config, env_path("GRILL_CONFIG"), project_dirs()) {
@@ -97,6 +113,7 @@ impl Config {
             (None, None, None) => FileConfig::default(),
         };
         let llm = llm_settings(cli, &file);
+        let speech = speech_settings(&file);
         let data_dir = cli
             .data_dir
             .clone()
@@ -114,6 +131,7 @@ impl Config {
             color: !no_color && std::io::stdout().is_terminal(),
             verbose: cli.verbose,
             llm,
+            speech,
         })
     }
 
@@ -128,6 +146,7 @@ impl Config {
             color: false,
             verbose: false,
             llm: Default::default(),
+            speech: Default::default(),
         }
     }
 

@@ -19,6 +19,7 @@ pub mod plan;
 pub mod repl;
 pub mod report;
 pub mod scoring;
+pub mod speech;
 pub mod store;
 pub mod ui;
 
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tools(a) => cmd::browse::tools(&cfg, &a),
         Command::Bank(c) => cmd::bank::run(&cfg, &c),
         Command::Score(a) => cmd::score::run(&cfg, &a),
+        Command::Transcribe(a) => cmd::transcribe::run(&cfg, &a),
         Command::Feedback(a) => cmd::feedback::run(&cfg, &a),
         Command::Eval(a) => cmd::eval::run(&cfg, &a),
         Command::Calibrate(a) => cmd::calibrate::run(&cfg, &a),

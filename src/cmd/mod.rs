@@ -10,6 +10,7 @@ pub mod history;
 pub mod practice;
 pub mod report;
 pub mod score;
+pub mod transcribe;
 
 use crate::bank::{suggest, Bank, Filter, Level};
 use crate::cli::FilterArgs;

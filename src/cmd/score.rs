@@ -1,4 +1,4 @@
-//! `grill score ID [--answer-file F | -] [--json]`.
+//! `grill score ID [--answer-file F | - | --audio F.wav] [--json]`.
 
 use super::print_json;
 use crate::cli::ScoreArgs;
@@ -50,6 +50,22 @@ pub fn run(cfg: &Config, args: &ScoreArgs) -> Result<()> {
     if bank.rubric(&q.id).is_none() && q.answer.is_none() {
         bail!("{} has neither a rubric nor a model answer yet, so answers to it cannot be scored (`grill list --json` shows which have one)", q.id);
     }
+    let p = Painter { color: cfg.color };
+    if let Some(audio) = &args.audio {
+        let spoken = super::transcribe::transcribe(cfg, audio)?;
+        // The transcript exists nowhere else: keep it before scoring.
+        save_answer_copy(cfg, &q.id, &spoken.transcript.text)?;
+        let mut engine = Engine::load(cfg)?;
+        let mut card = engine.score(q, bank.rubric(&q.id), &spoken.answer)?;
+        card.delivery = Some(spoken.delivery.clone());
+        if args.json {
+            return print_json(&serde_json::json!({ "transcript": spoken.transcript, "scorecard": card }));
+        }
+        println!("{} {}\n", p.bold(&q.id), p.bold(&q.title));
+        println!("{}\n{}\n", p.dim("transcript:"), ui::wrap(&spoken.transcript.text, ui::width(), 2));
+        print!("{}", report::scorecard::render(&card, p, ui::width()));
+        return Ok(());
+    }
     let (answer, from_stdin) = read_answer(args.answer_file.as_deref().or(args.answer.as_deref()))?;
     if from_stdin {
         save_answer_copy(cfg, &q.id, &answer)?;
@@ -59,7 +75,6 @@ pub fn run(cfg: &Config, args: &ScoreArgs) -> Result<()> {
     if args.json {
         return print_json(&card);
     }
-    let p = Painter { color: cfg.color };
     println!("{} {}\n", p.bold(&q.id), p.bold(&q.title));
     print!("{}", report::scorecard::render(&card, p, ui::width()));
     Ok(())

@@ -95,14 +95,8 @@ impl Embedder {
             .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
             .map_err(|e| anyhow!("cannot configure the tokenizer: {e}"))?;
         let threads = std::env::var("GRILL_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(1usize).max(1);
-        let fail = |e: &dyn std::fmt::Display| anyhow!("ONNX Runtime could not load the embedding model: {e}");
-        let mut builder = Session::builder(env)
-            .map_err(|e| fail(&e))?
-            .with_optimization_level(GraphOptimizationLevel::Level1)
-            .map_err(|e| fail(&e))?
-            .with_intra_threads(threads)
-            .map_err(|e| fail(&e))?;
-        let session = builder.commit_from_memory(&model).map_err(|e| fail(&e))?;
+        let prepared = cache_dir.as_ref().map(|d| prepared_dir(d, &sha, &lib));
+        let session = open_session(env, &model, threads, prepared.as_deref())?;
         let name = if model_dir.is_some() { "custom".to_string() } else { MODEL_NAME.to_string() };
         let cache = cache_dir.map(|d| EmbedCache::open(d, &sha));
         Ok(Embedder { session, tokenizer, info: ModelInfo { name, source, sha256: sha, runtime_library: lib }, cache })
@@ -182,6 +176,77 @@ impl Embedder {
             c.flush();
         }
     }
+}
+
+/// File names inside a prepared-model folder.
+const PREPARED_MODEL: &str = "model.onnx";
+const PREPARED_WEIGHTS: &str = "model.onnx.data";
+
+/// Where the optimised form of a model is kept: one folder per model and runtime library,
+/// so a new model or a new ONNX Runtime never reads a stale graph.
+fn prepared_dir(cache_dir: &std::path::Path, model_sha: &str, lib: &std::path::Path) -> PathBuf {
+    let lib_tag = hex(&Sha256::digest(lib.to_string_lossy().as_bytes()));
+    cache_dir.join("ort").join(format!("{}-{}", &model_sha[..16], &lib_tag[..8]))
+}
+
+/// An ONNX Runtime session for the model.
+///
+/// The shipped model stores int8 weights that ONNX Runtime dequantises by constant folding
+/// at every load, which costs time and a transient copy of all weights. So the first load
+/// also writes the optimised graph to `prepared`, with its fp32 weights in a separate file;
+/// later loads open that file, whose weights ONNX Runtime maps from disk instead of copying.
+/// A missing, partial or unreadable prepared model falls back to the embedded one.
+fn open_session(
+    env: &'static ort::environment::Environment,
+    model: &[u8],
+    threads: usize,
+    prepared: Option<&std::path::Path>,
+) -> Result<Session> {
+    let fail = |e: &dyn std::fmt::Display| anyhow!("ONNX Runtime could not load the embedding model: {e}");
+    let builder = |level| -> Result<ort::session::builder::SessionBuilder> {
+        Session::builder(env)
+            .map_err(|e| fail(&e))?
+            .with_optimization_level(level)
+            .map_err(|e| fail(&e))?
+            .with_intra_threads(threads)
+            .map_err(|e| fail(&e))
+    };
+    if let Some(dir) = prepared {
+        let file = dir.join(PREPARED_MODEL);
+        if file.is_file() {
+            match builder(GraphOptimizationLevel::Disable)?.commit_from_file(&file) {
+                Ok(session) => return Ok(session),
+                // A damaged folder is rebuilt below.
+                Err(_) => {
+                    let _ = std::fs::remove_dir_all(dir);
+                }
+            }
+        }
+        // Write into a private folder and rename it into place, so a concurrent or
+        // interrupted process never leaves a half-written model where others look.
+        let tmp = dir.with_extension(format!("tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        if std::fs::create_dir_all(&tmp).is_ok() {
+            let attempt = (|| -> Result<Session> {
+                let mut b = builder(GraphOptimizationLevel::Level1)?
+                    .with_optimized_model_path(tmp.join(PREPARED_MODEL))
+                    .map_err(|e| fail(&e))?
+                    .with_config_entry("session.optimized_model_external_initializers_file_name", PREPARED_WEIGHTS)
+                    .map_err(|e| fail(&e))?
+                    .with_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
+                    .map_err(|e| fail(&e))?;
+                b.commit_from_memory(model).map_err(|e| fail(&e))
+            })();
+            if let Ok(session) = attempt {
+                if std::fs::rename(&tmp, dir).is_err() {
+                    let _ = std::fs::remove_dir_all(&tmp);
+                }
+                return Ok(session);
+            }
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+    }
+    builder(GraphOptimizationLevel::Level1)?.commit_from_memory(model).map_err(|e| fail(&e))
 }
 
 impl Encoder for Embedder {

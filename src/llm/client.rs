@@ -83,6 +83,34 @@ pub fn check_endpoint(settings: &Settings) -> Result<EndpointCheck, LlmError> {
     })
 }
 
+/// Transcribe a WAV recording at an OpenAI-compatible `/audio/transcriptions` endpoint;
+/// returns its `verbose_json` reply (text, segments and, where supported, word timings).
+pub fn transcribe(settings: &Settings, model: &str, wav: &[u8]) -> Result<Value, LlmError> {
+    let root = settings.api_root()?;
+    block_on(settings, async {
+        let http = Http::new(settings, root)?;
+        let url = format!("{}/audio/transcriptions", http.root);
+        let file = reqwest::multipart::Part::bytes(wav.to_vec())
+            .file_name("answer.wav")
+            .mime_str("audio/wav")
+            .map_err(|e| LlmError::Io(e.to_string()))?;
+        let form = reqwest::multipart::Form::new()
+            .part("file", file)
+            .text("model", model.to_string())
+            .text("language", "en")
+            .text("response_format", "verbose_json")
+            .text("timestamp_granularities[]", "word")
+            .text("timestamp_granularities[]", "segment");
+        let resp = http.client.post(&url).multipart(form).send().await.map_err(|e| http.send_error(&url, &e))?;
+        if !resp.status().is_success() {
+            return Err(http.status_error(resp).await);
+        }
+        let body = resp.text().await.map_err(|e| LlmError::Io(http.clean(&e.to_string())))?;
+        serde_json::from_str(&body)
+            .map_err(|e| LlmError::Malformed(format!("POST {url} did not return verbose_json ({e})")))
+    })
+}
+
 /// Run `fut` on a small single-threaded runtime under the total timeout.
 fn block_on<T>(s: &Settings, fut: impl std::future::Future<Output = Result<T, LlmError>>) -> Result<T, LlmError> {
     let rt = tokio::runtime::Builder::new_current_thread()

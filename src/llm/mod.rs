@@ -6,7 +6,8 @@
 //! fenced as data. Feedback streams as it is written; with a JSON schema where the server
 //! honours one (validated against the rubric's criteria), as plain text where it does not.
 //!
-//! This is the only module that speaks HTTP. Callers see [`FeedbackSource`] (or the
+//! This is the only module that speaks HTTP (it also sends recordings to a speech
+//! endpoint for [`crate::speech`]). Callers see [`FeedbackSource`] (or the
 //! one-call [`feedback_stream`]) and get a [`Feedback`] or an [`LlmError`] whose message
 //! is one line. The API key lives in a [`Secret`] that prints as `***` and is scrubbed
 //! from anything a server sends back, so it cannot reach logs, errors, the store or a
@@ -17,7 +18,7 @@ mod prompt;
 mod render;
 mod sse;
 
-pub use client::{check_endpoint, EndpointCheck, HttpFeedback};
+pub use client::{check_endpoint, transcribe, EndpointCheck, HttpFeedback};
 pub use prompt::{build_request, response_schema, ChatRequest, Schema};
 pub use render::JsonStreamRenderer;
 

@@ -68,6 +68,16 @@ pub fn render(card: &Scorecard, p: Painter, width: usize) -> String {
     for n in &card.notes {
         let _ = writeln!(o, "{}", p.dim(&ui::wrap(&format!("note: {n}"), width, 0)));
     }
+    if let Some(d) = &card.delivery {
+        let _ = writeln!(o, "\n{} {}", p.bold("delivery:"), d.summary());
+        if !d.fillers.is_empty() {
+            let kinds: Vec<String> = d.fillers.iter().map(|(k, n)| format!("\"{k}\" ×{n}")).collect();
+            let _ = writeln!(o, "{}", p.dim(&ui::wrap(&format!("fillers: {}", kinds.join(", ")), width, 2)));
+        }
+        for a in &d.advice {
+            let _ = writeln!(o, "{}", p.yellow(&ui::wrap(&format!("- {a}"), width, 2)));
+        }
+    }
     o
 }
 
@@ -100,6 +110,12 @@ pub fn markdown(card: &Scorecard) -> String {
     }
     for n in &card.notes {
         let _ = writeln!(o, "\n- Note: {n}");
+    }
+    if let Some(d) = &card.delivery {
+        let _ = writeln!(o, "\n- Delivery: {}", d.summary());
+        for a in &d.advice {
+            let _ = writeln!(o, "  - {a}");
+        }
     }
     o
 }

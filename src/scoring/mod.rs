@@ -156,6 +156,9 @@ pub struct Scorecard {
     pub gain: f64,
     #[serde(default = "one")]
     pub power: f64,
+    /// How a spoken answer was delivered (pace, fillers, pauses); absent for typed answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<crate::speech::Delivery>,
 }
 
 fn one() -> f64 {
@@ -315,6 +318,7 @@ impl Analysis {
             intercept: cal.intercept,
             gain: cal.gain,
             power: cal.power,
+            delivery: None,
         };
         card.recompute();
         if let (Some(x), Some(model)) = (&self.reference, &cal.reference) {
@@ -542,6 +546,50 @@ impl<'e> Scorer<'e> {
             })
             .collect();
 
+        // Red flags: advice close to the flag's statement, not negated. They are found first
+        // because a sentence that states a misconception cannot also earn credit: "I'd
+        // deliberately avoid drift detection" is close to a drift criterion in embedding
+        // space, but it rejects the idea.
+        let mut red_flags = Vec::new();
+        let mut flagged = vec![false; prep.segments.len()];
+        let mut flag_similarity = Vec::new();
+        for (f, fv) in rubric.red_flags.iter().zip(flag_vecs) {
+            let mut hit: Option<(f32, usize)> = None;
+            let mut best = (0f32, false);
+            // A segment agrees with the flag when both or neither are negated
+            // ("skip drift detection" vs "I'd deliberately avoid drift detection").
+            let flag_negated = text::is_negated(&text::words(&f.statement));
+            for (i, sv) in seg_vecs.iter().enumerate() {
+                let seg_words = text::words(&prep.segments[i]);
+                if text::is_negated(&seg_words) != flag_negated {
+                    continue;
+                }
+                // What the model answer itself says is never a red flag.
+                if model_vecs.iter().any(|mv| cosine(sv, mv) >= 0.8) {
+                    continue;
+                }
+                let s = cosine(sv, fv);
+                let seg_stems: Vec<String> = seg_words.iter().map(|w| text::stem(w)).collect();
+                let term_hit = f.terms.iter().any(|g| term_match(&seg_stems, g));
+                if s > best.0 {
+                    best.0 = s;
+                }
+                best.1 |= term_hit;
+                if (s >= 0.75 || (term_hit && s >= 0.55)) && hit.is_none_or(|(b, _)| s > b) {
+                    hit = Some((s, i));
+                }
+            }
+            flag_similarity.push((best.0 as f64, best.1));
+            if let Some((_, i)) = hit {
+                flagged[i] = true;
+                red_flags.push(RedFlagHit {
+                    statement: f.statement.clone(),
+                    penalty: f.penalty,
+                    evidence: prep.segments[i].clone(),
+                });
+            }
+        }
+
         // Adjacent pairs, approximated by the normalised sum of their vectors.
         let pairs: Vec<Vec<f32>> = seg_vecs
             .windows(2)
@@ -561,7 +609,12 @@ impl<'e> Scorer<'e> {
             let s = cosine(v, cv);
             ex.map_or(s, |e| s.max(cosine(v, e)))
         };
-        let mut capacity: Vec<usize> = prep.segments.iter().map(|s| (text::words(s).len() / 12).max(1)).collect();
+        let mut capacity: Vec<usize> = prep
+            .segments
+            .iter()
+            .zip(&flagged)
+            .map(|(s, &f)| if f { 0 } else { (text::words(s).len() / 12).max(1) })
+            .collect();
         // (similarity, criterion, first segment, is a pair)
         let mut cands: Vec<(f32, usize, usize, bool)> = Vec::new();
         for (ci, (cv, ex)) in crit_vecs.iter().zip(&exemplars).enumerate() {
@@ -584,6 +637,9 @@ impl<'e> Scorer<'e> {
             }
         };
         for &(s, ci, i, pair) in &cands {
+            if flagged[i] || (pair && flagged[i + 1]) {
+                continue;
+            }
             if best_any[ci].is_none() {
                 best_any[ci] = Some((s, text_of(i, pair)));
             }
@@ -625,45 +681,6 @@ impl<'e> Scorer<'e> {
                 terms_found: found,
                 terms_missing: missing,
             });
-        }
-
-        // Red flags: advice close to the flag's statement, not negated.
-        let mut red_flags = Vec::new();
-        let mut flag_similarity = Vec::new();
-        for (f, fv) in rubric.red_flags.iter().zip(flag_vecs) {
-            let mut hit: Option<(f32, usize)> = None;
-            let mut best = (0f32, false);
-            // A segment agrees with the flag when both or neither are negated
-            // ("skip drift detection" vs "I'd deliberately avoid drift detection").
-            let flag_negated = text::is_negated(&text::words(&f.statement));
-            for (i, sv) in seg_vecs.iter().enumerate() {
-                let seg_words = text::words(&prep.segments[i]);
-                if text::is_negated(&seg_words) != flag_negated {
-                    continue;
-                }
-                // What the model answer itself says is never a red flag.
-                if model_vecs.iter().any(|mv| cosine(sv, mv) >= 0.8) {
-                    continue;
-                }
-                let s = cosine(sv, fv);
-                let seg_stems: Vec<String> = seg_words.iter().map(|w| text::stem(w)).collect();
-                let term_hit = f.terms.iter().any(|g| term_match(&seg_stems, g));
-                if s > best.0 {
-                    best.0 = s;
-                }
-                best.1 |= term_hit;
-                if (s >= 0.75 || (term_hit && s >= 0.55)) && hit.is_none_or(|(b, _)| s > b) {
-                    hit = Some((s, i));
-                }
-            }
-            flag_similarity.push((best.0 as f64, best.1));
-            if let Some((_, i)) = hit {
-                red_flags.push(RedFlagHit {
-                    statement: f.statement.clone(),
-                    penalty: f.penalty,
-                    evidence: prep.segments[i].clone(),
-                });
-            }
         }
 
         // Relevance: the answer's centroid against the scenario, and its best criterion match.
