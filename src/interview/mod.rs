@@ -238,6 +238,8 @@ struct Turn {
     reply: String,
     started: Duration,
     hints: Vec<String>,
+    /// How a spoken answer was delivered, attached to its scorecard.
+    delivery: Option<crate::speech::Delivery>,
     /// The text in hand is saved as the submitted answer (or reply) already.
     committed: bool,
     phase: Phase,
@@ -471,6 +473,7 @@ impl<'b> Session<'b> {
                 reply: String::new(),
                 started: self.clock.elapsed(),
                 hints: Vec::new(),
+                delivery: None,
                 committed: false,
                 phase: Phase::Answering,
             });
@@ -496,6 +499,12 @@ impl<'b> Session<'b> {
         let mut text = self.text().to_string();
         append(&mut text, line);
         self.set_text(text)
+    }
+
+    /// Record how the answer in hand was spoken; it goes onto the scorecard.
+    pub fn set_delivery(&mut self, delivery: crate::speech::Delivery) -> IResult<()> {
+        self.turn_mut()?.delivery = Some(delivery);
+        Ok(())
     }
 
     /// Replace what is being typed (after `:edit`) and save it at once.
@@ -597,6 +606,7 @@ impl<'b> Session<'b> {
         let mut card = grader.score(q, rubric, &draft)?;
         let hinted = self.turn.as_ref().is_some_and(|t| !t.hints.is_empty());
         card.hint_used = hinted;
+        card.delivery = self.turn.as_ref().and_then(|t| t.delivery.clone());
         self.store.save_score(attempt, &card)?;
         let probe = match card.weakest() {
             Some(c) if !self.time_up() && !c.followup.trim().is_empty() => {

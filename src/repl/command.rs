@@ -11,6 +11,7 @@ pub enum Cmd {
     Skip,
     Reveal,
     Time,
+    Aloud,
     Quit,
 }
 
@@ -22,6 +23,7 @@ pub const COMMANDS: &[(&str, Cmd, &str)] = &[
     ("skip", Cmd::Skip, "pass on this question (or this follow-up); your draft is kept"),
     ("reveal", Cmd::Reveal, "show the model answer (practice only; ends the question unscored)"),
     ("time", Cmd::Time, "show the time spent (and left, in a mock)"),
+    ("aloud", Cmd::Aloud, "answer aloud: record until Enter, then the transcript joins your draft"),
     ("quit", Cmd::Quit, "leave; everything typed is saved (a mock can be resumed)"),
     ("help", Cmd::Help, "show this list"),
 ];

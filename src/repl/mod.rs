@@ -66,6 +66,14 @@ struct Repl<'c> {
     told_time_up: bool,
     /// The answer last submitted, for written feedback.
     last_answer: String,
+    /// Record each answer from the microphone as the question opens (`--aloud`).
+    aloud: bool,
+    /// Read each question aloud (`--speak`).
+    speak: bool,
+    /// Speech recognition, loaded on first use.
+    transcriber: Option<crate::speech::Transcriber>,
+    /// What was said for the question in hand, recording by recording.
+    spoken: Vec<crate::speech::Transcript>,
 }
 
 /// A seed for picking questions: `GRILL_SEED` pins it (tests, demos), else the clock.
@@ -123,6 +131,8 @@ pub fn practice(cfg: &Config, args: &PracticeArgs) -> Result<()> {
         ..Plan::default()
     };
     let mut repl = Repl::new(cfg);
+    repl.aloud = args.aloud;
+    repl.speak = args.speak;
     let mut session = Session::start_practice(&bank, &store, plan, Box::new(SystemClock::new()))?;
     let filtered = !filter.is_empty() || args.due;
     let result = repl.run_practice(&mut session, filtered);
@@ -214,7 +224,83 @@ impl<'c> Repl<'c> {
             engine: Loader::start(cfg),
             told_time_up: false,
             last_answer: String::new(),
+            aloud: false,
+            speak: false,
+            transcriber: None,
+            spoken: Vec::new(),
         }
+    }
+
+    fn record_with(
+        &self,
+        transcriber: &mut crate::speech::Transcriber,
+        path: &std::path::Path,
+    ) -> Result<crate::speech::Transcript> {
+        transcriber.check()?;
+        self.say("Speak your answer; press Enter when you are done.");
+        let mut stdin = std::io::BufReader::new(std::io::stdin());
+        crate::speech::record::record_until_enter(path, &mut stdin)?;
+        let pb = spinner("transcribing…");
+        let result =
+            transcriber.transcribe_file(path).with_context(|| format!("the recording is kept at {}", path.display()));
+        pb.finish_and_clear();
+        result
+    }
+
+    /// `:aloud`: record until Enter, transcribe, and add the transcript to the draft. The
+    /// recording is kept under the data directory; any failure leaves the typed path open.
+    fn record_aloud(&mut self, s: &mut Session) {
+        let dir = self.cfg.data_dir.join("recordings");
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            self.warn(&format!("cannot create {} for the recording: {e}; type your answer instead", dir.display()));
+            return;
+        }
+        let stamp = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+        let path = dir.join(format!("{}-{stamp}.wav", s.question().map(|q| q.id.as_str()).unwrap_or("answer")));
+        let mut transcriber =
+            self.transcriber.take().unwrap_or_else(|| crate::speech::Transcriber::new(self.cfg.speech.clone()));
+        let result = self.record_with(&mut transcriber, &path);
+        self.transcriber = Some(transcriber);
+        let transcript = match result {
+            Ok(t) => t,
+            Err(e) => {
+                self.warn(&format!("{e:#}"));
+                return;
+            }
+        };
+        if transcript.text.trim().is_empty() {
+            self.warn("No speech was recognised in the recording; check the microphone, or type your answer.");
+            return;
+        }
+        println!("{}", ui::wrap(&format!("“{}”", transcript.text), self.width, 2));
+        if let Err(e) = s.append_line(&transcript.text) {
+            self.warn(&format!("cannot keep the transcript in your draft: {e}"));
+            return;
+        }
+        // One delivery for all the recordings of this answer, laid end to end.
+        let mut joined = crate::speech::Transcript {
+            text: String::new(),
+            words: Vec::new(),
+            duration_secs: 0.0,
+            engine: transcript.engine.clone(),
+        };
+        self.spoken.push(transcript);
+        for t in &self.spoken {
+            let offset = joined.duration_secs;
+            joined.words.extend(t.words.iter().map(|w| crate::speech::TimedWord {
+                text: w.text.clone(),
+                start: w.start + offset,
+                end: w.end + offset,
+            }));
+            joined.text = format!("{} {}", joined.text, t.text).trim().to_string();
+            joined.duration_secs += t.duration_secs;
+        }
+        let delivery = crate::speech::delivery::measure(&joined);
+        self.say(&format!("{} {}", self.p.bold("delivery:"), delivery.summary()));
+        if let Err(e) = s.set_delivery(delivery) {
+            self.warn(&e.to_string());
+        }
+        self.say("The transcript is in your draft: `.` submits, :edit fixes misheard words, :aloud records more.");
     }
 
     fn say(&self, text: &str) {
@@ -269,6 +355,11 @@ impl<'c> Repl<'c> {
         }
         println!("{}", p.dim(&meta.join(" · ")));
         println!("{}\n", ui::wrap(&q.scenario, self.width, 2));
+        if self.speak {
+            if let Err(e) = crate::speech::record::speak(&q.scenario) {
+                self.warn(&format!("{e:#}"));
+            }
+        }
         if resumed {
             let words = s.text().split_whitespace().count();
             self.say(&format!(
@@ -333,6 +424,7 @@ impl<'c> Repl<'c> {
                                 println!("{}", ui::wrap(&report_snippet(t), self.width, 2));
                             }
                         }
+                        Cmd::Aloud => self.record_aloud(s),
                         Cmd::Time => {
                             let mut t = format!("{} on this question", clock(s.question_elapsed()));
                             if let Some(left) = s.remaining() {
@@ -373,6 +465,10 @@ impl<'c> Repl<'c> {
 
     /// The first answer to the question in hand.
     fn answer(&mut self, s: &mut Session) -> Result<Step> {
+        self.spoken.clear();
+        if self.aloud && s.text().trim().is_empty() {
+            self.record_aloud(s);
+        }
         loop {
             match self.read_text(s, false)? {
                 Event::Stop(stop) => return Ok(Step::Stop(stop)),

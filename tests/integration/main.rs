@@ -8,3 +8,4 @@ mod llm;
 mod repl;
 mod report;
 mod score;
+mod speech;

@@ -69,6 +69,7 @@ fn scorecard(bank: &Bank, qid: &str, base: f64, missed: &[&str]) -> Scorecard {
         intercept: 0.0,
         gain: 1.0,
         power: 1.0,
+        delivery: None,
     };
     card.recompute();
     card
