@@ -8,6 +8,9 @@
 //! 4. The same pipeline in Python (scripts/bench_python.py: onnxruntime, same model and
 //!    settings), warm and cold, in the same run, as ratios.
 //!
+//! 5. With the `speech` feature: the real-time factor of local transcription (Whisper
+//!    tiny.en through whisper.cpp) on a minute of espeak-ng speech.
+//!
 //! A plain `main` timed with `Instant` keeps the dependency tree lean. Set BENCH_RUNS to
 //! change the number of warm repetitions (default 40).
 
@@ -326,5 +329,52 @@ fn main() {
         }
         Err(e) => println!("4. Python: skipped: {e}"),
     }
+    transcription_rtf(scratch.path());
     println!("\nload average after: {}", loadavg());
+}
+
+/// 5. Real-time factor of local transcription: seconds of compute per second of audio.
+#[cfg(feature = "speech")]
+fn transcription_rtf(dir: &Path) {
+    let text = "First I would check which model version is serving and compare its latency with the previous release. \
+        Then I would look at the input data for missing values and changes in the feature distributions. \
+        If the data changed, I would retrain the model on recent examples and compare it offline. \
+        Before the new version takes all the traffic, I would send five percent of requests to it as a canary. \
+        If the error rate or the latency goes up, the deployment rolls back automatically. \
+        Finally, I would add an alert on the prediction distribution so the team hears about drift early.";
+    let raw = dir.join("rtf-raw.wav");
+    let wav = dir.join("rtf.wav");
+    let made = Command::new("espeak-ng").args(["-v", "en-us", "-s", "140", "-w"]).arg(&raw).arg(text).status();
+    let converted = made.is_ok_and(|s| s.success())
+        && Command::new("sox").arg("-q").arg(&raw).args(["-r", "16000", "-c", "1", "-b", "16"]).arg(&wav).status().is_ok_and(|s| s.success());
+    if !converted {
+        println!("5. transcription: skipped, espeak-ng and sox are needed (make setup installs them)");
+        return;
+    }
+    let audio = grill::speech::wav::read(&wav).expect("wav").duration_secs();
+    let mut t = grill::speech::Transcriber::new(grill::speech::Settings::default());
+    let start = Instant::now();
+    if let Err(e) = t.transcribe_file(&wav) {
+        println!("5. transcription: skipped: {e:#}");
+        return;
+    }
+    let first = start.elapsed().as_secs_f64();
+    let runs: Vec<(f64, f64)> = (0..3)
+        .map(|_| {
+            let (w, c) = (Instant::now(), cpu_now());
+            t.transcribe_file(&wav).expect("transcribe");
+            (w.elapsed().as_secs_f64(), cpu_now() - c)
+        })
+        .collect();
+    let wall = median(runs.iter().map(|r| r.0).collect());
+    let cpu = median(runs.iter().map(|r| r.1).collect());
+    println!("5. transcription, Whisper tiny.en (whisper.cpp, beam 5, 1 thread), {audio:.1} s of espeak-ng speech");
+    println!("   first call (model load + transcribe)     {}", ms(first));
+    println!("   warm, median of 3                        {} / {}", ms(wall), ms(cpu));
+    println!("   real-time factor                         {:.3} wall / {:.3} CPU", wall / audio, cpu / audio);
+}
+
+#[cfg(not(feature = "speech"))]
+fn transcription_rtf(_dir: &Path) {
+    println!("5. transcription: skipped, built without the `speech` feature (make bench enables it)");
 }

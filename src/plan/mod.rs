@@ -73,6 +73,8 @@ pub struct Attempt {
     pub score: f64,
     pub hint_used: bool,
     pub criteria: Vec<Outcome>,
+    /// How it was said, for spoken answers.
+    pub delivery: Option<crate::speech::Delivery>,
 }
 
 /// Which attempts a report looks at.
@@ -155,8 +157,87 @@ pub struct PlanData {
     pub progress: Vec<DayPoint>,
     /// Every question's review state, from the whole history.
     pub schedule: BTreeMap<String, Card>,
+    /// Pace, fillers and pauses across spoken answers in scope; `None` if none was spoken.
+    pub delivery: Option<DeliveryTrend>,
     /// Things the reader should know about the data (attempts left out, and why).
     pub notes: Vec<String>,
+}
+
+/// Delivery across spoken answers: medians, and the habits that recur.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryTrend {
+    pub answers: usize,
+    pub median_words_per_minute: f64,
+    pub median_fillers_per_minute: f64,
+    pub median_secs: f64,
+    pub long_pauses_per_answer: f64,
+    /// The most frequent filler words, most used first.
+    pub top_fillers: Vec<(String, usize)>,
+    /// Habits off target in at least half of the spoken answers, with advice.
+    pub habits: Vec<String>,
+    /// Oldest first: (date, words per minute, fillers per minute).
+    pub recent: Vec<(String, f64, f64)>,
+}
+
+/// The delivery trend of `attempts` (in time order), if any was spoken.
+pub fn delivery_trend(attempts: &[Attempt]) -> Option<DeliveryTrend> {
+    use crate::speech::delivery::{FILLERS_PER_MIN_MAX, LENGTH_TARGET, PACE_TARGET};
+    let spoken: Vec<(&Attempt, &crate::speech::Delivery)> =
+        attempts.iter().filter_map(|a| a.delivery.as_ref().map(|d| (a, d))).collect();
+    if spoken.is_empty() {
+        return None;
+    }
+    let n = spoken.len();
+    let med = |f: &dyn Fn(&crate::speech::Delivery) -> f64| {
+        let mut v: Vec<f64> = spoken.iter().map(|(_, d)| f(d)).collect();
+        v.sort_by(f64::total_cmp);
+        round1(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    };
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, d) in &spoken {
+        for (k, c) in &d.fillers {
+            *counts.entry(k.clone()).or_default() += c;
+        }
+    }
+    let mut top_fillers: Vec<(String, usize)> = counts.into_iter().collect();
+    top_fillers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    top_fillers.truncate(3);
+    let share = |pred: &dyn Fn(&crate::speech::Delivery) -> bool| spoken.iter().filter(|(_, d)| pred(d)).count();
+    let mut habits = Vec::new();
+    let half = n.div_ceil(2);
+    let (lo, hi) = PACE_TARGET;
+    let fast = share(&|d| d.words_per_minute > hi);
+    let slow = share(&|d| d.words > 0 && d.words_per_minute < lo);
+    let filler_heavy = share(&|d| d.fillers_per_minute > FILLERS_PER_MIN_MAX);
+    let paused = share(&|d| !d.long_pauses.is_empty());
+    let short = share(&|d| d.speaking_secs < LENGTH_TARGET.0);
+    let long = share(&|d| d.speaking_secs > LENGTH_TARGET.1);
+    let habit = |count: usize, text: String| (count >= half).then(|| format!("{text} ({count} of {n} spoken answers)"));
+    habits.extend(habit(fast, format!("Fast delivery, over {hi:.0} wpm: pause after each step of your plan")));
+    habits.extend(habit(slow, format!("Slow delivery, under {lo:.0} wpm: outline the plan in one sentence, then fill it in")));
+    habits.extend(habit(
+        filler_heavy,
+        format!("Over {FILLERS_PER_MIN_MAX:.0} fillers a minute: replace \"um\" with a silent pause"),
+    ));
+    habits.extend(habit(paused, "Long silences: think aloud about the options you are weighing".to_string()));
+    habits.extend(habit(short, "Under 2 minutes: add trade-offs, failure modes and how you would verify".to_string()));
+    habits.extend(habit(long, "Over 3 minutes: lead with the decision and cut the background".to_string()));
+    Some(DeliveryTrend {
+        answers: n,
+        median_words_per_minute: med(&|d| d.words_per_minute),
+        median_fillers_per_minute: med(&|d| d.fillers_per_minute),
+        median_secs: med(&|d| d.speaking_secs),
+        long_pauses_per_answer: round1(spoken.iter().map(|(_, d)| d.long_pauses.len()).sum::<usize>() as f64 / n as f64),
+        top_fillers,
+        habits,
+        recent: spoken
+            .iter()
+            .rev()
+            .take(10)
+            .rev()
+            .map(|(a, d)| (iso_date(a.date), d.words_per_minute, d.fillers_per_minute))
+            .collect(),
+    })
 }
 
 impl PlanData {
@@ -266,6 +347,11 @@ pub fn attempts_from_log(bank: &Bank, log: &[AttemptLogRow], now: OffsetDateTime
             score: score.clamp(0.0, 100.0),
             hint_used: row.hint_used,
             criteria: outcomes(bank, &q.id, row.scorecard.as_ref()),
+            delivery: row
+                .scorecard
+                .as_ref()
+                .and_then(|c| c.get("delivery"))
+                .and_then(|d| crate::speech::Delivery::deserialize(d).ok()),
         });
     }
     out.sort_by_key(|a| (a.at, a.id));
@@ -379,6 +465,7 @@ pub fn from_attempts(bank: &Bank, all: Vec<Attempt>, filter: &PlanFilter, now: O
         upcoming: vec![],
         progress: mastery::progress(&scoped),
         schedule,
+        delivery: delivery_trend(&scoped),
         notes: vec![],
     };
 

@@ -334,6 +334,60 @@ fn md_progress(d: &PlanData) -> String {
     o.trim_end().to_string()
 }
 
+/// Delivery of spoken answers, as lines of text (shared by Markdown and HTML).
+fn delivery_lines(d: &PlanData) -> Option<(String, Vec<String>, Vec<String>)> {
+    let t = d.delivery.as_ref()?;
+    let fillers = if t.top_fillers.is_empty() {
+        "no fillers".to_string()
+    } else {
+        t.top_fillers.iter().map(|(k, n)| format!("\"{k}\" ×{n}")).collect::<Vec<_>>().join(", ")
+    };
+    let head = format!(
+        "{} spoken answer(s): median {:.0} wpm (aim for 120-160), {:.1} fillers a minute (aim for at most 3; {fillers}), {:.1} long pauses an answer, median length {}:{:02} (aim for 2-3 minutes).",
+        t.answers,
+        t.median_words_per_minute,
+        t.median_fillers_per_minute,
+        t.long_pauses_per_answer,
+        (t.median_secs as u64) / 60,
+        (t.median_secs as u64) % 60
+    );
+    let recent = t.recent.iter().map(|(day, wpm, fpm)| format!("{day}: {wpm:.0} wpm, {fpm:.1} fillers/min")).collect();
+    Some((head, t.habits.clone(), recent))
+}
+
+fn md_delivery(d: &PlanData) -> String {
+    let Some((head, habits, recent)) = delivery_lines(d) else {
+        return "No spoken answers yet: `grill practice --aloud` records them, `grill score ID --audio F.wav` scores a recording.".into();
+    };
+    let mut o = head;
+    if habits.is_empty() {
+        o.push_str("\n\nPace, fillers, pauses and length are on target in most spoken answers.");
+    } else {
+        o.push_str("\n\nHabits to work on:\n");
+        for h in habits {
+            let _ = write!(o, "\n- {h}");
+        }
+    }
+    let _ = write!(o, "\n\nLatest spoken answers: {}.", recent.join("; "));
+    o
+}
+
+fn html_delivery(d: &PlanData) -> String {
+    let Some((head, habits, recent)) = delivery_lines(d) else {
+        return "<p class=\"muted\">No spoken answers yet: <code>grill practice --aloud</code> records them.</p>".into();
+    };
+    let mut o = format!("<p>{}</p>", esc(&head));
+    if !habits.is_empty() {
+        o.push_str("<ul>");
+        for h in habits {
+            let _ = write!(o, "<li>{}</li>", esc(&h));
+        }
+        o.push_str("</ul>");
+    }
+    let _ = write!(o, "<p class=\"muted\">Latest: {}.</p>", esc(&recent.join("; ")));
+    o
+}
+
 fn md_notes(d: &PlanData) -> String {
     d.notes.iter().map(|n| format!("\n> Note: {n}.")).collect::<Vec<_>>().join("\n")
 }
@@ -351,6 +405,7 @@ pub fn render_markdown(data: &PlanData) -> String {
         ("next", md_next(data)),
         ("calendar", md_calendar(data)),
         ("progress", md_progress(data)),
+        ("delivery", md_delivery(data)),
         ("notes", md_notes(data)),
     ];
     let mut out = fill(MARKDOWN_TEMPLATE, &vars).trim_end().to_string();
@@ -856,6 +911,7 @@ pub fn render_html(data: &PlanData) -> String {
         ("calendar", html_calendar(data)),
         ("trend", trend_svg(data)),
         ("progress", html_progress(data)),
+        ("delivery", html_delivery(data)),
         ("notes", notes),
         ("generated", esc(&data.generated_at)),
     ];
@@ -878,7 +934,7 @@ mod tests {
         let md: std::collections::BTreeSet<String> = placeholders(MARKDOWN_TEMPLATE).into_iter().collect();
         let want: std::collections::BTreeSet<String> = [
             "scope", "headline", "topics", "tools", "weakest", "ideas", "study", "next", "calendar", "progress",
-            "notes",
+            "delivery", "notes",
         ]
         .iter()
         .map(|s| s.to_string())

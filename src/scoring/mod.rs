@@ -711,6 +711,16 @@ impl<'e> Scorer<'e> {
         let mut a = base(features, caps, relevance);
         a.red_flags = red_flags;
         a.flag_similarity = flag_similarity;
+        // Tone counts only in sentences of the candidate's own: one that restates the model
+        // answer ("skip the cache warm-up for rollbacks") is not waving practice away.
+        let own: Vec<&str> = prep
+            .segments
+            .iter()
+            .zip(&seg_vecs)
+            .filter(|(_, sv)| !model_vecs.iter().any(|mv| cosine(sv, mv) >= 0.8))
+            .map(|(s, _)| s.as_str())
+            .collect();
+        a.dismissive = text::dismissive_markers(&own.join(" "));
         Ok(a)
     }
 }
