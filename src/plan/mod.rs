@@ -214,7 +214,10 @@ pub fn delivery_trend(attempts: &[Attempt]) -> Option<DeliveryTrend> {
     let long = share(&|d| d.speaking_secs > LENGTH_TARGET.1);
     let habit = |count: usize, text: String| (count >= half).then(|| format!("{text} ({count} of {n} spoken answers)"));
     habits.extend(habit(fast, format!("Fast delivery, over {hi:.0} wpm: pause after each step of your plan")));
-    habits.extend(habit(slow, format!("Slow delivery, under {lo:.0} wpm: outline the plan in one sentence, then fill it in")));
+    habits.extend(habit(
+        slow,
+        format!("Slow delivery, under {lo:.0} wpm: outline the plan in one sentence, then fill it in"),
+    ));
     habits.extend(habit(
         filler_heavy,
         format!("Over {FILLERS_PER_MIN_MAX:.0} fillers a minute: replace \"um\" with a silent pause"),
@@ -227,7 +230,9 @@ pub fn delivery_trend(attempts: &[Attempt]) -> Option<DeliveryTrend> {
         median_words_per_minute: med(&|d| d.words_per_minute),
         median_fillers_per_minute: med(&|d| d.fillers_per_minute),
         median_secs: med(&|d| d.speaking_secs),
-        long_pauses_per_answer: round1(spoken.iter().map(|(_, d)| d.long_pauses.len()).sum::<usize>() as f64 / n as f64),
+        long_pauses_per_answer: round1(
+            spoken.iter().map(|(_, d)| d.long_pauses.len()).sum::<usize>() as f64 / n as f64,
+        ),
         top_fillers,
         habits,
         recent: spoken
@@ -588,13 +593,14 @@ pub(crate) mod tests {
                     study: format!("Study {idea}."),
                 })
                 .collect(),
+            delivery: None,
         }
     }
 }
 
 #[cfg(test)]
 mod build_tests {
-    use super::tests::fixture_bank;
+    use super::tests::{attempt, fixture_bank};
     use super::*;
     use time::macros::{date, datetime};
 
@@ -679,5 +685,44 @@ mod build_tests {
         assert_eq!(data.untouched_topics.len(), 3);
         assert_eq!(data.next.len(), NEXT_COUNT);
         assert!(data.upcoming.is_empty());
+    }
+
+    #[test]
+    fn delivery_trend_reports_medians_and_recurring_habits() {
+        let spoken = |id, day: &str, wpm: f64, fpm: f64, pauses: usize| {
+            let mut a = attempt(id, "q001", "monitoring", &[], day, 50.0, &[("x", 0.5)]);
+            a.delivery = Some(crate::speech::Delivery {
+                duration_secs: 60.0,
+                speaking_secs: 58.0,
+                words: (wpm * 58.0 / 60.0) as usize,
+                words_per_minute: wpm,
+                fillers: vec![("um".into(), (fpm * 58.0 / 60.0).round() as usize)],
+                fillers_per_minute: fpm,
+                long_pauses: vec![(10.0, 4.0); pauses],
+                advice: vec![],
+            });
+            a
+        };
+        assert!(delivery_trend(&[attempt(1, "q001", "monitoring", &[], "2026-01-01", 50.0, &[])]).is_none());
+        let all = vec![
+            spoken(1, "2026-01-01", 190.0, 6.0, 1),
+            spoken(2, "2026-01-02", 175.0, 5.0, 0),
+            spoken(3, "2026-01-03", 140.0, 1.0, 0),
+            attempt(4, "q002", "monitoring", &[], "2026-01-04", 70.0, &[]),
+        ];
+        let t = delivery_trend(&all).expect("spoken answers");
+        assert_eq!(t.answers, 3);
+        assert_eq!(t.median_words_per_minute, 175.0);
+        assert_eq!(t.median_fillers_per_minute, 5.0);
+        assert_eq!(t.long_pauses_per_answer, 0.3);
+        assert_eq!(t.top_fillers[0].0, "um");
+        // fast and filler-heavy in 2 of 3; under two minutes in all; long silences in 1 of 3 only
+        let habits = t.habits.join(" | ");
+        assert!(habits.contains("Fast delivery") && habits.contains("(2 of 3"), "{habits}");
+        assert!(habits.contains("fillers a minute"), "{habits}");
+        assert!(habits.contains("Under 2 minutes") && habits.contains("(3 of 3"), "{habits}");
+        assert!(!habits.contains("silences"), "{habits}");
+        assert_eq!(t.recent.len(), 3);
+        assert_eq!(t.recent[0].0, "2026-01-01");
     }
 }

@@ -374,7 +374,8 @@ fn md_delivery(d: &PlanData) -> String {
 
 fn html_delivery(d: &PlanData) -> String {
     let Some((head, habits, recent)) = delivery_lines(d) else {
-        return "<p class=\"muted\">No spoken answers yet: <code>grill practice --aloud</code> records them.</p>".into();
+        return "<p class=\"muted\">No spoken answers yet: <code>grill practice --aloud</code> records them.</p>"
+            .into();
     };
     let mut o = format!("<p>{}</p>", esc(&head));
     if !habits.is_empty() {
