@@ -346,7 +346,13 @@ fn transcription_rtf(dir: &Path) {
     let wav = dir.join("rtf.wav");
     let made = Command::new("espeak-ng").args(["-v", "en-us", "-s", "140", "-w"]).arg(&raw).arg(text).status();
     let converted = made.is_ok_and(|s| s.success())
-        && Command::new("sox").arg("-q").arg(&raw).args(["-r", "16000", "-c", "1", "-b", "16"]).arg(&wav).status().is_ok_and(|s| s.success());
+        && Command::new("sox")
+            .arg("-q")
+            .arg(&raw)
+            .args(["-r", "16000", "-c", "1", "-b", "16"])
+            .arg(&wav)
+            .status()
+            .is_ok_and(|s| s.success());
     if !converted {
         println!("5. transcription: skipped, espeak-ng and sox are needed (make setup installs them)");
         return;
