@@ -609,6 +609,15 @@ impl<'e> Scorer<'e> {
             let s = cosine(v, cv);
             ex.map_or(s, |e| s.max(cosine(v, e)))
         };
+        // A sentence that waves an idea away ("I'd deliberately avoid drift detection", "no
+        // need to touch the model") sits close to that idea in embedding space; it states
+        // a rejection, not the idea, so it earns nothing either.
+        for (i, seg) in prep.segments.iter().enumerate() {
+            let own = !model_vecs.iter().any(|mv| cosine(&seg_vecs[i], mv) >= 0.8);
+            if own && text::rejects_practice(seg) {
+                flagged[i] = true;
+            }
+        }
         let mut capacity: Vec<usize> = prep
             .segments
             .iter()

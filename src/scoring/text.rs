@@ -579,6 +579,43 @@ const DISMISSIVE: &[&str] = &[
     "nothing else",
 ];
 
+/// Phrases that reject an idea outright. Narrower than [`DISMISSIVE`]: "just" or "simply"
+/// in a sentence does not stop it from stating an idea; these do.
+const REJECTING: &[&str] = &[
+    "no need",
+    "not needed",
+    "unnecessary",
+    "not necessary",
+    "overkill",
+    "don't need",
+    "doesn't need",
+    "needs no",
+    "not worth",
+    "doesn't apply",
+    "does not apply",
+    "don't apply",
+    "argue against",
+    "push back",
+    "overcomplicat",
+    "waste of time",
+    "don't bother",
+    "deliberately avoid",
+    "would hurt",
+];
+
+/// Whether a sentence rejects an idea outright ("no need for a canary", "point-in-time
+/// joins don't apply here"), rather than stating one.
+pub fn rejects_practice(segment: &str) -> bool {
+    let lower = segment.to_lowercase().replace('’', "'");
+    REJECTING.iter().any(|m| {
+        lower.match_indices(m).any(|(at, _)| {
+            let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let negated = lower[..at].trim_end().ends_with("not") || lower[..at].trim_end().ends_with("isn't");
+            before_ok && !negated
+        })
+    })
+}
+
 /// The dismissive phrases used in `text`, one entry per use ("not just" does not count).
 pub fn dismissive_markers(text: &str) -> Vec<String> {
     let lower = text.to_lowercase().replace('’', "'");
@@ -701,6 +738,16 @@ mod tests {
         assert!(function_ratio(&words(prose)) > 0.3);
         assert!(fragment_ratio(salad) > 0.6);
         assert!(fragment_ratio(prose) < 0.4);
+    }
+
+    #[test]
+    fn rejections_are_told_from_statements() {
+        assert!(rejects_practice("I'd deliberately avoid drift detection because it is noisy."));
+        assert!(rejects_practice("No need to touch the model itself."));
+        assert!(rejects_practice("Point-in-time correctness doesn’t apply to NLP."));
+        assert!(!rejects_practice("Avoid random splits: split by time so the test set is in the future."));
+        assert!(!rejects_practice("A canary is not overkill here: the blast radius is every customer."));
+        assert!(!rejects_practice("Just roll back first, then debug."));
     }
 
     #[test]
