@@ -553,24 +553,34 @@ impl<'e> Scorer<'e> {
         let mut red_flags = Vec::new();
         let mut flagged = vec![false; prep.segments.len()];
         let mut flag_similarity = Vec::new();
+        let model_stems: Vec<Vec<String>> = model_segs.iter().map(|m| text::deep_stems(m)).collect();
         for (f, fv) in rubric.red_flags.iter().zip(flag_vecs) {
             let mut hit: Option<(f32, usize)> = None;
             let mut best = (0f32, false);
             // A segment agrees with the flag when both or neither are negated
             // ("skip drift detection" vs "I'd deliberately avoid drift detection").
             let flag_negated = text::is_negated(&text::words(&f.statement));
+            // a red flag's phrases may have a word inserted ("the score cut-off")
+            let alias_stems: Vec<Vec<String>> =
+                f.terms.iter().flat_map(|g| g.aliases.iter().map(|a| text::deep_stems(a))).collect();
+            let says_flag = |stems: &[String]| alias_stems.iter().any(|a| text::contains_phrase_loose(stems, a, 1));
             for (i, sv) in seg_vecs.iter().enumerate() {
                 let seg_words = text::words(&prep.segments[i]);
                 if text::is_negated(&seg_words) != flag_negated {
                     continue;
                 }
-                // What the model answer itself says is never a red flag.
-                if model_vecs.iter().any(|mv| cosine(sv, mv) >= 0.8) {
+                let term_hit = says_flag(&text::deep_stems(&prep.segments[i]));
+                // What the model answer itself says is never a red flag, unless the sentence
+                // adds the flag's own wording that the model answer's sentence lacks
+                // ("lowering the cutoff restores volume" vs "lower the cut-off until ...").
+                let echoes_model = model_vecs
+                    .iter()
+                    .zip(&model_stems)
+                    .any(|(mv, ms)| cosine(sv, mv) >= 0.8 && (!term_hit || says_flag(ms)));
+                if echoes_model {
                     continue;
                 }
                 let s = cosine(sv, fv);
-                let seg_stems: Vec<String> = seg_words.iter().map(|w| text::stem(w)).collect();
-                let term_hit = f.terms.iter().any(|g| term_match(&seg_stems, g));
                 if s > best.0 {
                     best.0 = s;
                 }

@@ -388,7 +388,8 @@ fn split_sentences(line: &str) -> Vec<String> {
 /// A light English stemmer (suffix stripping), enough to match term variants:
 /// rollback/rollbacks, monitor/monitoring, quantise/quantized.
 pub fn stem(word: &str) -> String {
-    let w = word.to_lowercase().replace('’', "'");
+    // "cut-off", "cutoff"; "re-train", "retrain"
+    let w = word.to_lowercase().replace('’', "'").replace('-', "");
     let w = w.trim_end_matches("'s");
     if w.len() <= 3 || w.chars().any(|c| c.is_ascii_digit()) {
         return w.to_string();
@@ -424,9 +425,35 @@ pub fn stems(text: &str) -> Vec<String> {
     words(text).iter().map(|w| stem(w)).collect()
 }
 
+/// Stems stemmed again, so inflections meet ("lowering" -> "lower" -> "low" = "lower" ->
+/// "low"). Coarser than [`stems`]; red-flag phrases use it.
+pub fn deep_stems(text: &str) -> Vec<String> {
+    words(text).iter().map(|w| stem(&stem(w))).collect()
+}
+
 /// Does the stemmed token sequence `hay` contain the stemmed phrase `needle`?
 pub fn contains_phrase(hay: &[String], needle: &[String]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Like [`contains_phrase`], but up to `max_gap` extra words may sit between two words of
+/// the phrase ("lowering the score cut-off until" matches "lower the cutoff until").
+pub fn contains_phrase_loose(hay: &[String], needle: &[String], max_gap: usize) -> bool {
+    let Some(first) = needle.first() else { return false };
+    'start: for (i, w) in hay.iter().enumerate() {
+        if w != first {
+            continue;
+        }
+        let mut pos = i;
+        for n in &needle[1..] {
+            match (pos + 1..(pos + 2 + max_gap).min(hay.len())).find(|&j| &hay[j] == n) {
+                Some(j) => pos = j,
+                None => continue 'start,
+            }
+        }
+        return true;
+    }
+    false
 }
 
 /// Share of function words among the words of `text`.
@@ -738,6 +765,15 @@ mod tests {
         assert!(function_ratio(&words(prose)) > 0.3);
         assert!(fragment_ratio(salad) > 0.6);
         assert!(fragment_ratio(prose) < 0.4);
+    }
+
+    #[test]
+    fn loose_phrases_allow_one_inserted_word() {
+        let hay = deep_stems("we are lowering the score cut-off until approvals recover");
+        assert!(contains_phrase_loose(&hay, &deep_stems("lower the cutoff until"), 1));
+        assert!(!contains_phrase(&hay, &deep_stems("lower the cutoff until")));
+        assert!(!contains_phrase_loose(&deep_stems("lower the new score cut-off"), &deep_stems("lower the cutoff"), 1));
+        assert!(!contains_phrase_loose(&hay, &deep_stems("raise the cutoff"), 1));
     }
 
     #[test]

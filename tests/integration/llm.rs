@@ -214,7 +214,7 @@ fn assert_one_line_error(run: &Run, needle: &str) {
 }
 
 fn answer() -> String {
-    model_answer(QID).lines().take(6).collect::<Vec<_>>().join("\n")
+    model_answer(QID).lines().take(2).collect::<Vec<_>>().join("\n")
 }
 
 // ---------------------------------------------------------------------------------------
