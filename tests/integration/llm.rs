@@ -604,3 +604,67 @@ fn llm_fake_key_leaves_no_trace() {
     assert!(hits.is_empty(), "the key was written to {hits:?}");
     assert!(env.data_dir().exists(), "the runs used the data dir");
 }
+
+// ---------------------------------------------------------------------------------------
+// Speech: an OpenAI-compatible /v1/audio/transcriptions endpoint instead of local Whisper.
+
+#[test]
+fn transcription_endpoint_receives_the_recording_and_its_timed_words_become_delivery() {
+    let reply = r#"{"text": "Um, I would roll back first, then, like, find the cause.", "duration": 9.0,
+        "words": [{"word": "Um", "start": 0.2, "end": 0.5}, {"word": "I", "start": 0.9, "end": 1.0},
+        {"word": "would", "start": 1.0, "end": 1.2}, {"word": "roll", "start": 1.2, "end": 1.5},
+        {"word": "back", "start": 1.5, "end": 1.8}, {"word": "first", "start": 1.8, "end": 2.2},
+        {"word": "then", "start": 6.0, "end": 6.3}, {"word": "like", "start": 6.4, "end": 6.6},
+        {"word": "find", "start": 6.8, "end": 7.0}, {"word": "the", "start": 7.0, "end": 7.1},
+        {"word": "cause", "start": 7.1, "end": 7.6}]}"#;
+    let fake = Fake::start(move |_, _, s| respond(s, "200 OK", "application/json", reply));
+    let env = Env::new();
+    let wav = env.write("answer.wav", grill::speech::wav::encode(&vec![0.0; 16_000]));
+    let key = "sk-test-transcribe-7f3a9c";
+    let out = env
+        .grill()
+        .args(["transcribe", "--json"])
+        .arg(&wav)
+        .env("GRILL_TRANSCRIPTION_URL", &fake.url)
+        .env("GRILL_LLM_API_KEY", key)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stdout.contains(key) && !stderr.contains(key), "the key leaked");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["transcript"]["words"][0]["text"], "Um,", "punctuation is taken from the text");
+    assert_eq!(v["answer"], "I would roll back first, then, find the cause.");
+    let d = &v["delivery"];
+    assert_eq!(d["words"], 9);
+    assert_eq!(d["long_pauses"], serde_json::json!([[2.2, 3.8]]));
+    let fillers: Vec<String> = d["fillers"].as_array().unwrap().iter().map(|f| f[0].as_str().unwrap().into()).collect();
+    assert_eq!(fillers, vec!["like", "um"]);
+    let reqs = fake.requests.lock().unwrap();
+    let req = &reqs[0];
+    assert!(req.starts_with("POST /v1/audio/transcriptions "), "{}", &req[..80.min(req.len())]);
+    assert!(req.to_ascii_lowercase().contains(&format!("authorization: bearer {key}")));
+    assert!(req.contains("multipart/form-data") && req.contains("RIFF") && req.contains("verbose_json"));
+    assert!(req.contains("name=\"model\"") && req.contains("whisper-1"));
+}
+
+#[test]
+fn transcription_endpoint_errors_are_one_line_without_the_key() {
+    let fake = Fake::start(|_, _, s| {
+        respond(s, "401 Unauthorized", "application/json", r#"{"error": {"message": "bad key sk-test-zz9"}}"#)
+    });
+    let env = Env::new();
+    let wav = env.write("answer.wav", grill::speech::wav::encode(&vec![0.0; 16_000]));
+    let out = env
+        .grill()
+        .args(["score", "q001", "--audio"])
+        .arg(&wav)
+        .env("GRILL_TRANSCRIPTION_URL", &fake.url)
+        .env("GRILL_LLM_API_KEY", "sk-test-zz9")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("GRILL_LLM_API_KEY"), "{stderr}");
+    assert!(!stderr.contains("sk-test-zz9") && !stderr.contains("panicked"), "{stderr}");
+}
