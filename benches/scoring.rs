@@ -190,6 +190,34 @@ fn main() {
         segments.len()
     );
 
+    // 2. Cold processes, measured before this process loads the model: Linux carries a
+    // parent's peak RSS into a forked child's ru_maxrss, so a child spawned by a process
+    // holding the model would report the parent's memory, not its own.
+    // A fresh data dir each time (nothing cached or prepared), then one warm cache.
+    let score_cmd = |dir: &Path| {
+        let mut c = grill(dir);
+        c.args(["score", &q.id, "--json", "--answer-file"]).arg(&answer_file);
+        c
+    };
+    let empty: Vec<Measured> =
+        (0..COLD_RUNS).map(|i| run_measured(&mut score_cmd(&scratch.path().join(format!("cold-{i}"))))).collect();
+    let cached_dir = scratch.path().join("cold-cached");
+    run_measured(&mut score_cmd(&cached_dir));
+    let cached: Vec<Measured> = (0..COLD_RUNS).map(|_| run_measured(&mut score_cmd(&cached_dir))).collect();
+    assert!(empty.iter().chain(&cached).all(|m| m.ok), "grill score failed");
+    let (ce, ce_cpu, ce_rss) = summarise(&empty);
+    let (cc, cc_cpu, cc_rss) = summarise(&cached);
+    // 4. Python, same pipeline, same run.
+    let input = scratch.path().join("python-input.json");
+    let criteria: Vec<_> = rubric
+        .criteria
+        .iter()
+        .map(|c| serde_json::json!({"statement": c.statement, "terms": c.terms.iter().map(|g| g.aliases.join("|")).collect::<Vec<_>>()}))
+        .collect();
+    let input_json = serde_json::json!({"answer": answer, "scenario": q.scenario, "criteria": criteria});
+    std::fs::write(&input, input_json.to_string()).unwrap();
+    let py_result = python(&input, runs);
+
     // 1. Warm, in process.
     let cfg = Config::for_data_dir(scratch.path().join("warm"));
     let load_start = Instant::now();
@@ -241,20 +269,6 @@ fn main() {
         warm_cpu / fwd_cpu
     );
 
-    // 2. Cold processes: a fresh data dir each time (nothing cached), then one warm cache.
-    let score_cmd = |dir: &Path| {
-        let mut c = grill(dir);
-        c.args(["score", &q.id, "--json", "--answer-file"]).arg(&answer_file);
-        c
-    };
-    let empty: Vec<Measured> =
-        (0..COLD_RUNS).map(|i| run_measured(&mut score_cmd(&scratch.path().join(format!("cold-{i}"))))).collect();
-    let cached_dir = scratch.path().join("cold-cached");
-    run_measured(&mut score_cmd(&cached_dir));
-    let cached: Vec<Measured> = (0..COLD_RUNS).map(|_| run_measured(&mut score_cmd(&cached_dir))).collect();
-    assert!(empty.iter().chain(&cached).all(|m| m.ok), "grill score failed");
-    let (ce, ce_cpu, ce_rss) = summarise(&empty);
-    let (cc, cc_cpu, cc_rss) = summarise(&cached);
     println!("2. cold `grill score` process ({}), {COLD_RUNS} runs each", Path::new(GRILL).display());
     println!("   first run (empty embedding cache)        {} / {}   peak RSS {ce_rss:.0} MiB", ms(ce), ms(ce_cpu));
     println!("   later runs (rubric already cached)       {} / {}   peak RSS {cc_rss:.0} MiB", ms(cc), ms(cc_cpu));
@@ -285,16 +299,8 @@ fn main() {
         Err(e) => println!("3. `grill eval`: skipped, cannot read {} ({e})\n", dataset.display()),
     }
 
-    // 4. Python, same pipeline, same run.
-    let input = scratch.path().join("python-input.json");
-    let criteria: Vec<_> = rubric
-        .criteria
-        .iter()
-        .map(|c| serde_json::json!({"statement": c.statement, "terms": c.terms.iter().map(|g| g.aliases.join("|")).collect::<Vec<_>>()}))
-        .collect();
-    let input_json = serde_json::json!({"answer": answer, "scenario": q.scenario, "criteria": criteria});
-    std::fs::write(&input, input_json.to_string()).unwrap();
-    match python(&input, runs) {
+    // 4. Python, same pipeline, same run (measured before the model loads here, as above).
+    match py_result {
         Ok(py) => {
             let (pc, pc_cpu, pc_rss) = py.cold;
             println!("4. Python (scripts/bench_python.py: onnxruntime, same model and settings), same run");

@@ -29,7 +29,13 @@ impl Whisper {
         let mut state = self.ctx.create_state().map_err(|e| anyhow!("Whisper could not start: {e}"))?;
         // Beam search (5) cut the word error rate on synthetic test speech from 12 % to 8 %
         // against greedy decoding; tiny.en stays far faster than real time either way.
-        let mut params = FullParams::new(SamplingStrategy::BeamSearch { beam_size: 5, patience: -1.0 });
+        // GRILL_WHISPER_BEAM=1 decodes greedily: about 1.5x faster here, 12 % word error rate against 8 %.
+        let beam = std::env::var("GRILL_WHISPER_BEAM").ok().and_then(|v| v.parse().ok()).unwrap_or(5).clamp(1, 8);
+        let mut params = if beam == 1 {
+            FullParams::new(SamplingStrategy::Greedy { best_of: 1 })
+        } else {
+            FullParams::new(SamplingStrategy::BeamSearch { beam_size: beam, patience: -1.0 })
+        };
         params.set_language(Some("en"));
         params.set_n_threads(threads());
         params.set_translate(false);
