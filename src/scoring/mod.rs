@@ -554,6 +554,7 @@ impl<'e> Scorer<'e> {
         let mut flagged = vec![false; prep.segments.len()];
         let mut flag_similarity = Vec::new();
         let model_stems: Vec<Vec<String>> = model_segs.iter().map(|m| text::deep_stems(m)).collect();
+        let seg_deep_stems: Vec<Vec<String>> = prep.segments.iter().map(|s| text::deep_stems(s)).collect();
         for (f, fv) in rubric.red_flags.iter().zip(flag_vecs) {
             let mut hit: Option<(f32, usize)> = None;
             let mut best = (0f32, false);
@@ -569,7 +570,7 @@ impl<'e> Scorer<'e> {
                 if text::is_negated(&seg_words) != flag_negated {
                     continue;
                 }
-                let term_hit = says_flag(&text::deep_stems(&prep.segments[i]));
+                let term_hit = says_flag(&seg_deep_stems[i]);
                 // What the model answer itself says is never a red flag, unless the sentence
                 // adds the flag's own wording that the model answer's sentence lacks
                 // ("lowering the cutoff restores volume" vs "lower the cut-off until ...").
