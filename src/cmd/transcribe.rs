@@ -29,8 +29,7 @@ pub fn run(cfg: &Config, args: &TranscribeArgs) -> Result<()> {
     let d = &spoken.delivery;
     println!("{} {}", p.bold("delivery:"), d.summary());
     if !d.fillers.is_empty() {
-        let kinds: Vec<String> = d.fillers.iter().map(|(k, n)| format!("\"{k}\" ×{n}")).collect();
-        println!("{}", ui::wrap(&format!("fillers: {}", kinds.join(", ")), width, 2));
+        println!("{}", ui::wrap(&format!("fillers: {}", crate::speech::delivery::filler_list(&d.fillers)), width, 2));
     }
     for (at, secs) in &d.long_pauses {
         println!("pause of {secs:.1} s at {}:{:02}", (*at as u64) / 60, (*at as u64) % 60);

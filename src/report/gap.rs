@@ -340,7 +340,7 @@ fn delivery_lines(d: &PlanData) -> Option<(String, Vec<String>, Vec<String>)> {
     let fillers = if t.top_fillers.is_empty() {
         "no fillers".to_string()
     } else {
-        t.top_fillers.iter().map(|(k, n)| format!("\"{k}\" ×{n}")).collect::<Vec<_>>().join(", ")
+        crate::speech::delivery::filler_list(&t.top_fillers)
     };
     let head = format!(
         "{} spoken answer(s): median {:.0} wpm (aim for 120-160), {:.1} fillers a minute (aim for at most 3; {fillers}), {:.1} long pauses an answer, median length {}:{:02} (aim for 2-3 minutes).",

@@ -71,8 +71,11 @@ pub fn render(card: &Scorecard, p: Painter, width: usize) -> String {
     if let Some(d) = &card.delivery {
         let _ = writeln!(o, "\n{} {}", p.bold("delivery:"), d.summary());
         if !d.fillers.is_empty() {
-            let kinds: Vec<String> = d.fillers.iter().map(|(k, n)| format!("\"{k}\" ×{n}")).collect();
-            let _ = writeln!(o, "{}", p.dim(&ui::wrap(&format!("fillers: {}", kinds.join(", ")), width, 2)));
+            let _ = writeln!(
+                o,
+                "{}",
+                p.dim(&ui::wrap(&format!("fillers: {}", crate::speech::delivery::filler_list(&d.fillers)), width, 2))
+            );
         }
         for a in &d.advice {
             let _ = writeln!(o, "{}", p.yellow(&ui::wrap(&format!("- {a}"), width, 2)));

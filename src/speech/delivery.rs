@@ -58,6 +58,11 @@ impl Delivery {
     }
 }
 
+/// Fillers as `"um" ×3, "like" ×1`, for scorecards and reports.
+pub fn filler_list(fillers: &[(String, usize)]) -> String {
+    fillers.iter().map(|(k, n)| format!("\"{k}\" ×{n}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Which filler, if any, each word of `words` is. Words keep their punctuation.
 pub fn classify(words: &[&str]) -> Vec<Option<&'static str>> {
     let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase();
