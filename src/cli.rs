@@ -289,6 +289,9 @@ pub struct CalibrateArgs {
     /// Where to write the calibration (default: the data directory's calibration.toml)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write one JSON line per row (cross-validated prediction, human grade, features) to FILE
+    #[arg(long, value_name = "FILE")]
+    pub rows: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

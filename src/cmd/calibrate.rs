@@ -1,7 +1,7 @@
 //! `grill calibrate --dataset FILE.jsonl [-o FILE]`: fit the calibration on graded
 //! answers, report leave-one-question-out figures, and write it.
 
-use super::eval::{print_figures, progress_bar};
+use super::eval::{print_figures, progress_bar, write_rows};
 use crate::cli::CalibrateArgs;
 use crate::config::Config;
 use crate::engine::Engine;
@@ -23,6 +23,9 @@ pub fn run(cfg: &Config, args: &CalibrateArgs) -> Result<()> {
         &eval::figures(&rows, &cv),
         p,
     );
+    if let Some(path) = &args.rows {
+        write_rows(path, &rows, &analyses, &cv)?;
+    }
     let name = args.dataset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let label = format!(
         "{name}{} ({} rows)",

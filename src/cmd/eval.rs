@@ -4,11 +4,13 @@ use super::print_json;
 use crate::cli::EvalArgs;
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::eval::{self, Figures};
+use crate::eval::{self, Figures, Row};
+use crate::scoring::Analysis;
 use crate::ui::Painter;
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
+use std::path::Path;
 
 pub fn progress_bar(n: usize, what: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() || n < 20 {
@@ -46,6 +48,23 @@ pub fn print_figures(title: &str, f: &Figures, p: Painter) {
     }
 }
 
+/// One JSON line per row: its prediction, human grade and the scorer's features,
+/// for looking at where the scorer and the graders disagree.
+pub fn write_rows(path: &Path, rows: &[Row], analyses: &[Analysis], pred: &[f64]) -> Result<()> {
+    let mut out = String::new();
+    for ((row, a), p) in rows.iter().zip(analyses).zip(pred) {
+        let line = serde_json::json!({
+            "id": row.id, "question": row.group_key(), "level": row.level, "human": row.human(), "predicted": p,
+            "words": a.words, "relevance": a.relevance, "function_ratio": a.function_ratio, "fragment_ratio": a.fragment_ratio,
+            "caps": a.caps.iter().map(|c| &c.reason).collect::<Vec<_>>(), "red_flags": a.red_flags.len(), "flag_similarity": a.flag_similarity,
+            "criteria": a.rubric.criteria.iter().zip(&a.features).map(|(c, f)| serde_json::json!({"id": c.id, "weight": c.weight, "similarity": f.similarity, "terms": f.terms})).collect::<Vec<_>>(),
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
+}
+
 pub fn run(cfg: &Config, args: &EvalArgs) -> Result<()> {
     let bank = cfg.load_bank()?;
     let rows = eval::load_rows(&args.dataset, args.split.as_deref())?;
@@ -57,18 +76,7 @@ pub fn run(cfg: &Config, args: &EvalArgs) -> Result<()> {
     let pred = eval::predict(&analyses, &engine.calibration);
     let figs = eval::figures(&rows, &pred);
     if let Some(path) = &args.rows {
-        let mut out = String::new();
-        for ((row, a), p) in rows.iter().zip(&analyses).zip(&pred) {
-            let line = serde_json::json!({
-                "id": row.id, "question": row.group_key(), "level": row.level, "human": row.human(), "predicted": p,
-                "words": a.words, "relevance": a.relevance, "function_ratio": a.function_ratio, "fragment_ratio": a.fragment_ratio,
-                "caps": a.caps.iter().map(|c| &c.reason).collect::<Vec<_>>(), "red_flags": a.red_flags.len(), "flag_similarity": a.flag_similarity,
-                "criteria": a.rubric.criteria.iter().zip(&a.features).map(|(c, f)| serde_json::json!({"id": c.id, "weight": c.weight, "similarity": f.similarity, "terms": f.terms})).collect::<Vec<_>>(),
-            });
-            out.push_str(&line.to_string());
-            out.push('\n');
-        }
-        std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))?;
+        write_rows(path, &rows, &analyses, &pred)?;
     }
     if args.json {
         return print_json(&serde_json::json!({"dataset": args.dataset, "calibration": cal_source, "figures": figs}));

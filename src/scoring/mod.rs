@@ -378,8 +378,32 @@ fn prepare(answer: &str) -> Prepared {
     Prepared { segments, words, stems, fillers, notes }
 }
 
-fn term_match(stems: &[String], group: &crate::bank::TermGroup) -> bool {
-    group.aliases.iter().any(|a| text::contains_phrase(stems, &text::stems(a)))
+/// The words a criterion's key terms are looked for in: the answer's creditable
+/// sentences, with the acronyms the writer capitalised.
+struct TermText {
+    stems: Vec<String>,
+    /// Acronyms written in capitals ("RED", "PSI"), lower-cased; `None` when the writer
+    /// capitalises no acronym at all, and case then says nothing.
+    acronyms: Option<std::collections::HashSet<String>>,
+}
+
+impl TermText {
+    fn new(segments: &[&str]) -> TermText {
+        let joined = segments.join(" ");
+        let acronyms: std::collections::HashSet<String> =
+            text::acronyms(&joined).into_iter().map(|a| a.to_lowercase()).collect();
+        TermText { stems: text::stems(&joined), acronyms: (!acronyms.is_empty()).then_some(acronyms) }
+    }
+
+    /// Whether any alias of the group is used. An alias written as an acronym ("RED",
+    /// the rate-errors-duration method) must be written in capitals too, so "red and
+    /// green thresholds" does not count, unless the writer capitalises nothing.
+    fn matches(&self, group: &crate::bank::TermGroup) -> bool {
+        group.aliases.iter().any(|a| match (&self.acronyms, text::is_acronym(a)) {
+            (Some(caps), true) => caps.contains(&a.trim_end_matches('s').to_lowercase()),
+            _ => text::contains_phrase(&self.stems, &text::stems(a)),
+        })
+    }
 }
 
 /// Scores answers against rubrics with an [`Encoder`] and a [`Calibration`].
@@ -560,14 +584,13 @@ impl<'e> Scorer<'e> {
             let mut best = (0f32, false);
             // A segment agrees with the flag when both or neither are negated
             // ("skip drift detection" vs "I'd deliberately avoid drift detection").
-            let flag_negated = text::is_negated(&text::words(&f.statement));
+            let flag_negated = text::asserts_negation(&f.statement);
             // a red flag's phrases may have a word inserted ("the score cut-off")
             let alias_stems: Vec<Vec<String>> =
                 f.terms.iter().flat_map(|g| g.aliases.iter().map(|a| text::deep_stems(a))).collect();
             let says_flag = |stems: &[String]| alias_stems.iter().any(|a| text::contains_phrase_loose(stems, a, 1));
             for (i, sv) in seg_vecs.iter().enumerate() {
-                let seg_words = text::words(&prep.segments[i]);
-                if text::is_negated(&seg_words) != flag_negated {
+                if text::asserts_negation(&prep.segments[i]) != flag_negated {
                     continue;
                 }
                 let term_hit = says_flag(&seg_deep_stems[i]);
@@ -651,7 +674,7 @@ impl<'e> Scorer<'e> {
         let mut best_any: Vec<Option<(f32, String)>> = vec![None; rubric.criteria.len()];
         let text_of = |i: usize, pair: bool| {
             if pair {
-                format!("{} {}", prep.segments[i], prep.segments[i + 1])
+                text::join_segments(&prep.segments[i], &prep.segments[i + 1])
             } else {
                 prep.segments[i].clone()
             }
@@ -675,6 +698,11 @@ impl<'e> Scorer<'e> {
                 assigned[ci] = Some((s, text_of(i, pair)));
             }
         }
+        // Key terms count only in sentences that can earn credit: "I'd avoid drift
+        // detection" does not use the term "drift detection" in the answer's favour.
+        let creditable: Vec<&str> =
+            prep.segments.iter().zip(&flagged).filter(|(_, &f)| !f).map(|(s, _)| s.as_str()).collect();
+        let term_text = TermText::new(&creditable);
         let mut features = Vec::with_capacity(rubric.criteria.len());
         for (ci, c) in rubric.criteria.iter().enumerate() {
             let own_evidence = assigned[ci].is_some();
@@ -685,7 +713,7 @@ impl<'e> Scorer<'e> {
             };
             let (mut found, mut missing) = (Vec::new(), Vec::new());
             for g in &c.terms {
-                if term_match(&prep.stems, g) {
+                if term_text.matches(g) {
                     found.push(g.label().to_string());
                 } else {
                     missing.push(g.label().to_string());

@@ -195,3 +195,28 @@ fn reference_mode_scores_paraphrase_above_unrelated() {
         .unwrap();
     assert!(good.score > bad.score + 20.0, "{} vs {}", good.score, bad.score);
 }
+
+#[test]
+fn key_terms_in_a_sentence_that_rejects_the_idea_earn_nothing() {
+    let base = "First I would roll back the deployment to the previous model version with kubectl rollout undo.";
+    let rejected = score(&format!("{base} There is no need for dynamic batching or better GPU utilisation here."));
+    let batching = &rejected.criteria[2];
+    assert!(batching.terms_found.is_empty(), "{:?}", batching.terms_found);
+    let stated = score(&format!("{base} I would enable dynamic batching to raise GPU utilisation."));
+    assert_eq!(stated.criteria[2].terms_found.len(), 2, "{:?}", stated.criteria[2].terms_found);
+}
+
+#[test]
+fn an_acronym_term_counts_only_in_capitals_when_the_writer_uses_capitals() {
+    let mut r = rubric();
+    r.criteria[3].terms = vec![TermGroup::parse("RED | rate, errors, duration")];
+    let mut enc = ToyEncoder;
+    let mut card = |answer: &str| Scorer::new(&mut enc, cal()).score(SCENARIO, None, &r, answer).unwrap();
+    let colour = card("Roll back with kubectl rollout undo, then paint the SLO panels red and green in Grafana.");
+    assert!(colour.criteria[3].terms_found.is_empty(), "{:?}", colour.criteria[3].terms_found);
+    let method = card("Roll back with kubectl rollout undo, then chart the RED metrics per model in Grafana.");
+    assert_eq!(method.criteria[3].terms_found, ["RED"]);
+    // someone who types in lower case throughout still gets the term
+    let lower = card("roll back with kubectl rollout undo, then chart the red metrics per model in grafana.");
+    assert_eq!(lower.criteria[3].terms_found, ["RED"]);
+}

@@ -240,6 +240,25 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether a term is an acronym: one word of two to six capitals, digits allowed after
+/// the first letter ("RED", "PSI", "S3" is not: one letter), with an optional plural "s".
+pub fn is_acronym(term: &str) -> bool {
+    let t = term.trim();
+    let core = t.strip_suffix('s').filter(|c| c.len() >= 2).unwrap_or(t);
+    (2..=6).contains(&core.len())
+        && core.starts_with(|c: char| c.is_ascii_uppercase())
+        && core.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && core.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2
+}
+
+/// The acronyms written in capitals in `text` ("GPUs" gives "GPU"), in order of use.
+pub fn acronyms(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| is_acronym(w))
+        .map(|w| w.strip_suffix('s').filter(|c| c.len() >= 2 && is_acronym(c)).unwrap_or(w).to_string())
+        .collect()
+}
+
 /// Cut an over-long answer at a word boundary. Returns the text and whether it was cut.
 pub fn truncate(answer: &str) -> (&str, bool) {
     if answer.len() <= MAX_ANSWER_BYTES {
@@ -345,6 +364,18 @@ pub fn segments(text: &str) -> Vec<String> {
     }
     out.retain(|s| words(s).len() >= 2);
     out
+}
+
+/// Two adjacent segments as one quote. Windows of a long sentence overlap, and the
+/// overlap is quoted once.
+pub fn join_segments(a: &str, b: &str) -> String {
+    let (aw, bw): (Vec<&str>, Vec<&str>) = (a.split_whitespace().collect(), b.split_whitespace().collect());
+    let overlap = (1..=aw.len().min(bw.len())).rev().find(|&k| aw[aw.len() - k..] == bw[..k]).unwrap_or(0);
+    if overlap == 0 {
+        format!("{a} {b}")
+    } else {
+        aw.iter().chain(&bw[overlap..]).copied().collect::<Vec<_>>().join(" ")
+    }
 }
 
 fn split_sentences(line: &str) -> Vec<String> {
@@ -697,8 +728,51 @@ pub fn is_negated(segment_words: &[String]) -> bool {
         "doesn't",
         "can't",
         "cannot",
+        "accidentally",
     ];
     segment_words.iter().any(|w| NEG.contains(&w.as_str()))
+}
+
+/// Words that end a sentence's main clause: what follows qualifies it ("retrain right
+/// away without measuring", "skip the canary because two replicas are enough").
+const CLAUSE_ENDS: &[&str] = &[
+    "without",
+    "instead",
+    "rather",
+    "because",
+    "since",
+    "so",
+    "assuming",
+    "arguing",
+    "trusting",
+    "accepting",
+    "expecting",
+    "considering",
+    "leaving",
+    "unless",
+    "until",
+    "which",
+];
+
+/// Words that open a leading subordinate clause, which the main clause follows after a
+/// comma ("Instead of retraining right away, measure the drift").
+const LEADING_CLAUSES: &[&str] = &["instead", "rather", "without", "unless", "although", "though", "whereas"];
+
+/// Whether a sentence's main clause is negated: the polarity of what it asserts. "I would
+/// retrain right away without measuring" asserts retraining; "never retrain without
+/// measuring" and "instead of retraining, don't ..." do not.
+pub fn asserts_negation(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    let mut rest = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let first = words(rest).into_iter().next().unwrap_or_default();
+    if LEADING_CLAUSES.contains(&first.as_str()) {
+        if let Some(comma) = rest.find(',') {
+            rest = &rest[comma + 1..];
+        }
+    }
+    let ws = words(rest);
+    let end = ws.iter().position(|w| CLAUSE_ENDS.contains(&w.as_str())).unwrap_or(ws.len());
+    is_negated(&ws[..end])
 }
 
 #[cfg(test)]
@@ -784,6 +858,34 @@ mod tests {
         assert!(!rejects_practice("Avoid random splits: split by time so the test set is in the future."));
         assert!(!rejects_practice("A canary is not overkill here: the blast radius is every customer."));
         assert!(!rejects_practice("Just roll back first, then debug."));
+    }
+
+    #[test]
+    fn the_main_clause_decides_what_a_sentence_asserts() {
+        assert!(!asserts_negation("I would just retrain the model right away without measuring what went wrong."));
+        assert!(asserts_negation("Never retrain without measuring what went wrong."));
+        assert!(!asserts_negation("Keeps the new model live and debugs it instead of rolling back."));
+        assert!(!asserts_negation("Instead of rolling back, I'd debug the new model live."));
+        assert!(asserts_negation("Instead of retraining right away, I would not touch the model until we measure."));
+        assert!(asserts_negation("There is no feature drift, so the model is fine."));
+        assert!(asserts_negation("You might accidentally join future feature values."));
+    }
+
+    #[test]
+    fn overlapping_windows_are_quoted_once() {
+        let long = (0..60).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        let segs = segments(&long);
+        assert_eq!(segs.len(), 4);
+        assert_eq!(join_segments(&segs[0], &segs[1]), (0..40).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" "));
+        assert_eq!(join_segments("Roll back first.", "Then profile."), "Roll back first. Then profile.");
+    }
+
+    #[test]
+    fn acronyms_are_capitalised_words_of_two_to_six_letters() {
+        assert!(is_acronym("RED") && is_acronym("GPUs") && is_acronym("S3A") && is_acronym("NCCL"));
+        assert!(!is_acronym("Red") && !is_acronym("red") && !is_acronym("S3") && !is_acronym("K8s"));
+        assert!(!is_acronym("ORDER BY") && !is_acronym("TENSORRT"));
+        assert_eq!(acronyms("RED metrics, red panels and 4 GPUs on EKS"), ["RED", "GPU", "EKS"]);
     }
 
     #[test]
