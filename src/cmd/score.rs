@@ -1,10 +1,13 @@
 //! `grill score ID [--answer-file F | - | --audio F.wav] [--json]`.
 
 use super::print_json;
+use crate::bank::{Bank, Question};
 use crate::cli::ScoreArgs;
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::report;
+use crate::scoring::Scorecard;
+use crate::speech::Transcript;
 use crate::ui::{self, Painter};
 use anyhow::{anyhow, bail, Context, Result};
 use std::io::{IsTerminal, Read};
@@ -45,37 +48,71 @@ pub fn save_answer_copy(cfg: &Config, qid: &str, text: &str) -> Result<std::path
 }
 
 pub fn run(cfg: &Config, args: &ScoreArgs) -> Result<()> {
+    if args.audio.is_none() {
+        // Loading the model is most of a cold start: do it while the bank is parsed and
+        // the answer read (two cores). Errors in what the user gave are reported first.
+        return std::thread::scope(|s| {
+            let loading = s.spawn(|| Engine::load(cfg));
+            let typed = typed_answer(cfg, args);
+            let engine = loading.join().map_err(|_| anyhow!("loading the scoring model failed unexpectedly"))?;
+            let (bank, qid, answer) = typed?;
+            let q = bank.question(&qid).expect("resolved above");
+            let mut engine = engine?;
+            let card = engine.score(q, bank.rubric(&q.id), &answer)?;
+            print_card(cfg, args, q, &card, None)
+        });
+    }
     let bank = cfg.load_bank()?;
-    let q = bank.resolve(&args.id).map_err(|e| anyhow!(e))?;
+    let q = scorable(&bank, &args.id)?;
+    let audio = args.audio.as_deref().expect("checked above");
+    let spoken = super::transcribe::transcribe(cfg, audio)?;
+    // The transcript exists nowhere else: keep it before scoring.
+    save_answer_copy(cfg, &q.id, &spoken.transcript.text)?;
+    let mut engine = Engine::load(cfg)?;
+    let mut card = engine.score(q, bank.rubric(&q.id), &spoken.answer)?;
+    card.delivery = Some(spoken.delivery.clone());
+    print_card(cfg, args, q, &card, Some(&spoken.transcript))
+}
+
+/// The bank question an id names, if answers to it can be scored.
+fn scorable<'b>(bank: &'b Bank, id: &str) -> Result<&'b Question> {
+    let q = bank.resolve(id).map_err(|e| anyhow!(e))?;
     if bank.rubric(&q.id).is_none() && q.answer.is_none() {
         bail!("{} has neither a rubric nor a model answer yet, so answers to it cannot be scored (`grill list --json` shows which have one)", q.id);
     }
-    let p = Painter { color: cfg.color };
-    if let Some(audio) = &args.audio {
-        let spoken = super::transcribe::transcribe(cfg, audio)?;
-        // The transcript exists nowhere else: keep it before scoring.
-        save_answer_copy(cfg, &q.id, &spoken.transcript.text)?;
-        let mut engine = Engine::load(cfg)?;
-        let mut card = engine.score(q, bank.rubric(&q.id), &spoken.answer)?;
-        card.delivery = Some(spoken.delivery.clone());
-        if args.json {
-            return print_json(&serde_json::json!({ "transcript": spoken.transcript, "scorecard": card }));
-        }
-        println!("{} {}\n", p.bold(&q.id), p.bold(&q.title));
-        println!("{}\n{}\n", p.dim("transcript:"), ui::wrap(&spoken.transcript.text, ui::width(), 2));
-        print!("{}", report::scorecard::render(&card, p, ui::width()));
-        return Ok(());
-    }
+    Ok(q)
+}
+
+/// The bank, the question's id and the typed answer, saved first when it exists nowhere
+/// else (piped in).
+fn typed_answer(cfg: &Config, args: &ScoreArgs) -> Result<(Bank, String, String)> {
+    let bank = cfg.load_bank()?;
+    let qid = scorable(&bank, &args.id)?.id.clone();
     let (answer, from_stdin) = read_answer(args.answer_file.as_deref().or(args.answer.as_deref()))?;
     if from_stdin {
-        save_answer_copy(cfg, &q.id, &answer)?;
+        save_answer_copy(cfg, &qid, &answer)?;
     }
-    let mut engine = Engine::load(cfg)?;
-    let card = engine.score(q, bank.rubric(&q.id), &answer)?;
+    Ok((bank, qid, answer))
+}
+
+fn print_card(
+    cfg: &Config,
+    args: &ScoreArgs,
+    q: &Question,
+    card: &Scorecard,
+    transcript: Option<&Transcript>,
+) -> Result<()> {
     if args.json {
-        return print_json(&card);
+        return match transcript {
+            Some(t) => print_json(&serde_json::json!({ "transcript": t, "scorecard": card })),
+            None => print_json(card),
+        };
     }
+    let p = Painter { color: cfg.color };
     println!("{} {}\n", p.bold(&q.id), p.bold(&q.title));
-    print!("{}", report::scorecard::render(&card, p, ui::width()));
+    if let Some(t) = transcript {
+        println!("{}\n{}\n", p.dim("transcript:"), ui::wrap(&t.text, ui::width(), 2));
+    }
+    print!("{}", report::scorecard::render(card, p, ui::width()));
     Ok(())
 }
