@@ -635,6 +635,11 @@ const DISMISSIVE: &[&str] = &[
     "backward compatible",
     "that's it",
     "nothing else",
+    "push back",
+    "rabbit hole",
+    "for sure",
+    "no brainer",
+    "no-brainer",
 ];
 
 /// Phrases that reject an idea outright. Narrower than [`DISMISSIVE`]: "just" or "simply"
@@ -894,6 +899,9 @@ mod tests {
         assert_eq!(found.len(), 5, "{found:?}");
         assert!(dismissive_markers("This is not just a latency problem; it is not easy to see.").is_empty());
         assert!(dismissive_markers("Adjust the justification and the skipper.").is_empty());
+        let overconfident =
+            dismissive_markers("It's an MD5 collision for sure; I'd push back, timestamps are a rabbit hole.");
+        assert_eq!(overconfident.len(), 3, "{overconfident:?}");
     }
 
     #[test]
