@@ -163,7 +163,7 @@ fn main() {
     println!(
         "grill scoring benchmark (load average before: {}; GRILL_THREADS={})",
         loadavg(),
-        std::env::var("GRILL_THREADS").unwrap_or_else(|_| "1 (default)".into())
+        std::env::var("GRILL_THREADS").unwrap_or_else(|_| "unset: 2 on two or more cores, else 1".into())
     );
     println!("times are medians, wall / CPU (user + system); CPU time is the steadier figure on a shared machine");
 

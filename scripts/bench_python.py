@@ -39,7 +39,9 @@ class Embedder:
         self.tok.enable_padding()  # pad to the longest in the batch
         self.tok.enable_truncation(max_length=256)
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
+        # the same threads as grill: GRILL_THREADS, else 2 where there are two cores
+        opts.intra_op_num_threads = int(os.environ.get("GRILL_THREADS", min(os.cpu_count() or 1, 2)))
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
         self.session = ort.InferenceSession(MODEL, opts, providers=["CPUExecutionProvider"])
 
