@@ -155,6 +155,12 @@ pub struct MockArgs {
     /// Carry on with the last interrupted mock interview
     #[arg(long)]
     pub resume: bool,
+    /// Answer aloud: record each answer from the microphone until Enter (`:aloud` does it for one)
+    #[arg(long)]
+    pub aloud: bool,
+    /// Read each question aloud with espeak-ng
+    #[arg(long)]
+    pub speak: bool,
 }
 
 #[derive(Debug, Args)]

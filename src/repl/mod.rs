@@ -185,6 +185,8 @@ pub fn mock(cfg: &Config, args: &MockArgs) -> Result<()> {
         Session::start_mock(&bank, &store, plan, Box::new(SystemClock::new()))?
     };
     let mut repl = Repl::new(cfg);
+    repl.aloud = args.aloud;
+    repl.speak = args.speak;
     let total = session.plan().questions.len();
     let left = clock(session.remaining().unwrap_or_default());
     if args.resume {

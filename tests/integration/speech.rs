@@ -205,6 +205,21 @@ fn without_a_microphone_aloud_explains_and_the_typed_answer_still_scores() {
         .stdout(predicate::str::contains("Score "));
 }
 
+#[cfg(feature = "speech")]
+#[test]
+fn a_mock_interview_answered_aloud_without_a_microphone_takes_the_typed_answer() {
+    let env = Env::new();
+    let typed = crate::util::model_answer("q001").split_whitespace().take(80).collect::<Vec<_>>().join(" ");
+    env.grill()
+        .args(["mock", "--questions", "1", "--aloud"])
+        .env("PATH", no_microphone(&env))
+        .write_stdin(format!("{typed}\n.\n:quit\n"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no microphone could be opened"))
+        .stdout(predicate::str::contains("type your answer"));
+}
+
 #[test]
 fn the_whisper_model_matches_its_pinned_checksum() {
     let script = std::fs::read_to_string(repo().join("scripts/whisper_model.py")).expect("script");
