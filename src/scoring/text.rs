@@ -768,14 +768,12 @@ const LEADING_CLAUSES: &[&str] = &["instead", "rather", "without", "unless", "al
 /// measuring" and "instead of retraining, don't ..." do not.
 pub fn asserts_negation(sentence: &str) -> bool {
     let lower = sentence.to_lowercase();
-    let mut rest = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let first = words(rest).into_iter().next().unwrap_or_default();
-    if LEADING_CLAUSES.contains(&first.as_str()) {
-        if let Some(comma) = rest.find(',') {
-            rest = &rest[comma + 1..];
+    let mut ws = words(&lower);
+    if ws.first().is_some_and(|w| LEADING_CLAUSES.contains(&w.as_str())) {
+        if let Some(comma) = lower.find(',') {
+            ws = words(&lower[comma + 1..]);
         }
     }
-    let ws = words(rest);
     let end = ws.iter().position(|w| CLAUSE_ENDS.contains(&w.as_str())).unwrap_or(ws.len());
     is_negated(&ws[..end])
 }
