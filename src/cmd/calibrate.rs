@@ -36,7 +36,7 @@ pub fn run(cfg: &Config, args: &CalibrateArgs) -> Result<()> {
     let out = args.output.clone().unwrap_or_else(|| cfg.data_dir.join("calibration.toml"));
     cal.save(&out)?;
     println!(
-        "\nwrote {} (threshold {:.3}, slope {:.1}, term weight {:.1}, intercept {:.1}, gain {:.2}, tone {:.1}{})",
+        "\nwrote {} (threshold {:.3}, slope {:.1}, term weight {:.1}, intercept {:.1}, gain {:.2}, tone {:.1}, ruling out {:.1}{})",
         out.display(),
         cal.sim_threshold,
         cal.sim_slope,
@@ -44,6 +44,7 @@ pub fn run(cfg: &Config, args: &CalibrateArgs) -> Result<()> {
         cal.intercept,
         cal.gain,
         cal.dismissive_penalty,
+        cal.rejection_penalty,
         if cal.reference.is_some() { ", with a reference-answer model" } else { "" }
     );
     Ok(())

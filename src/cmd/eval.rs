@@ -56,7 +56,8 @@ pub fn write_rows(path: &Path, rows: &[Row], analyses: &[Analysis], pred: &[f64]
         let line = serde_json::json!({
             "id": row.id, "question": row.group_key(), "level": row.level, "human": row.human(), "predicted": p,
             "words": a.words, "relevance": a.relevance, "function_ratio": a.function_ratio, "fragment_ratio": a.fragment_ratio,
-            "caps": a.caps.iter().map(|c| &c.reason).collect::<Vec<_>>(), "red_flags": a.red_flags.len(), "flag_similarity": a.flag_similarity,
+            "caps": a.caps.iter().map(|c| &c.reason).collect::<Vec<_>>(), "red_flags": a.red_flags.iter().map(|f| serde_json::json!({"statement": f.statement, "evidence": f.evidence})).collect::<Vec<_>>(), "flag_similarity": a.flag_similarity,
+            "ruled_out": a.ruled_out.as_ref().map(|r| serde_json::json!({"strength": r.strength, "idea": r.idea, "evidence": r.evidence})),
             "criteria": a.rubric.criteria.iter().zip(&a.features).map(|(c, f)| serde_json::json!({"id": c.id, "weight": c.weight, "similarity": f.similarity, "terms": f.terms})).collect::<Vec<_>>(),
         });
         out.push_str(&line.to_string());

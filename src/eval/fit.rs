@@ -19,6 +19,7 @@ fn final_score(a: &Analysis, cal: &Calibration, wc_pow: f64) -> f64 {
     let tone = if tone >= 1.0 { tone.round() } else { 0.0 };
     let mut s = (cal.intercept + cal.gain * 100.0 * wc_pow).clamp(0.0, 100.0)
         - a.red_flags.iter().map(|f| f.penalty).sum::<f64>()
+        - a.ruled_out.as_ref().and_then(|r| r.flag(cal)).map_or(0.0, |f| f.penalty)
         - tone;
     s = s.max(0.0);
     for c in &a.caps {
@@ -79,6 +80,7 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
                     gain: 1.0,
                     power,
                     dismissive_penalty: 0.0,
+                    rejection_penalty: 0.0,
                     reference: None,
                 };
                 let wc: Vec<f64> = analyses.iter().map(|a| weighted_coverage(a, &cal).powf(power)).collect();
@@ -86,8 +88,11 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
                 let (intercept, gain) = line(&xs, &ys);
                 cal.intercept = intercept;
                 cal.gain = gain;
-                for dismissive_penalty in [0.0, 2.0, 4.0, 6.0, 8.0] {
+                for (dismissive_penalty, rejection_penalty) in
+                    [0.0, 2.0, 4.0, 6.0, 8.0].into_iter().flat_map(|d| [0.0, 4.0, 8.0, 12.0].map(|r| (d, r)))
+                {
                     cal.dismissive_penalty = dismissive_penalty;
+                    cal.rejection_penalty = rejection_penalty;
                     let sse: f64 = analyses
                         .iter()
                         .zip(&wc)

@@ -27,6 +27,9 @@ pub struct Calibration {
     /// Points taken off per dismissive phrase per 100 words ("no need", "skip", "overkill").
     #[serde(default)]
     pub dismissive_penalty: f64,
+    /// Points taken off for ruling out an idea a criterion asks for (see `RuledOut`).
+    #[serde(default)]
+    pub rejection_penalty: f64,
     /// The reference-answer model, when fitted on reference-graded data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<super::ReferenceModel>,

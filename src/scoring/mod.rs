@@ -27,6 +27,8 @@ use serde::{Deserialize, Serialize};
 
 /// Below this many words (after fillers are removed) an answer scores 0.
 pub const MIN_WORDS: usize = 8;
+/// Fewest words a segment needs to be a criterion's evidence on its own.
+pub const MIN_EVIDENCE_WORDS: usize = 4;
 /// Score cap for answers that list terms without reasoning.
 pub const SALAD_CAP: f64 = 15.0;
 /// Score cap for answers that do not address the question.
@@ -228,6 +230,44 @@ pub struct CriterionFeatures {
     pub terms_missing: Vec<String>,
 }
 
+/// A sentence of the candidate's own that rules out an idea close to one of the rubric's
+/// criteria ("I'd deliberately avoid drift detection", "point-in-time correctness doesn't
+/// apply here"). Such a sentence already earns nothing; it also costs points, because
+/// dismissing what the question calls for is worse than leaving it out. The cost grows
+/// with how close the rejected idea is to the criterion: nothing below a similarity of
+/// [`RuledOut::FROM`], the calibration's full `rejection_penalty` from [`RuledOut::FULL`].
+#[derive(Debug, Clone)]
+pub struct RuledOut {
+    /// 0 to 1: the share of the penalty this rejection costs.
+    pub strength: f64,
+    /// The idea of the closest criterion.
+    pub idea: String,
+    pub evidence: String,
+}
+
+impl RuledOut {
+    /// On interview-dev, sentences that reject a framing rather than a practice ("I'd push
+    /// back on calling this a bug", "I'd argue against it") sit at 0.15-0.25 from every
+    /// criterion, while those that rule out a practice the rubric asks for ("no need to
+    /// loop in compliance", "point-in-time correctness doesn't apply") sit at 0.37-0.62.
+    pub const FROM: f64 = 0.3;
+    pub const FULL: f64 = 0.5;
+
+    fn strength(similarity: f64) -> f64 {
+        ((similarity - Self::FROM) / (Self::FULL - Self::FROM)).clamp(0.0, 1.0)
+    }
+
+    /// The red flag it becomes under a calibration, if it costs a point or more.
+    pub fn flag(&self, cal: &Calibration) -> Option<RedFlagHit> {
+        let penalty = (cal.rejection_penalty * self.strength).round();
+        (penalty >= 1.0).then(|| RedFlagHit {
+            statement: format!("Rules out an idea the question calls for ({}) instead of weighing it", self.idea),
+            penalty,
+            evidence: self.evidence.clone(),
+        })
+    }
+}
+
 /// Everything about an answer except the calibration.
 #[derive(Debug, Clone)]
 pub struct Analysis {
@@ -248,6 +288,8 @@ pub struct Analysis {
     pub reference: Option<Vec<f64>>,
     /// Dismissive phrases used ("no need", "skip", "overkill").
     pub dismissive: Vec<String>,
+    /// The strongest sentence that rules out an idea close to a criterion.
+    pub ruled_out: Option<RuledOut>,
     /// Per red flag: best similarity of a segment with the same polarity, and whether a
     /// segment used one of its terms.
     pub flag_similarity: Vec<(f64, bool)>,
@@ -287,6 +329,7 @@ impl Analysis {
         used.dedup();
         missed.dedup();
         let mut red_flags = self.red_flags.clone();
+        red_flags.extend(self.ruled_out.as_ref().and_then(|r| r.flag(cal)));
         let tone = if self.reference.is_some() { 0.0 } else { cal.dismissive(self.dismissive.len(), self.words) };
         if tone >= 1.0 {
             let mut uniq = self.dismissive.clone();
@@ -514,6 +557,7 @@ impl<'e> Scorer<'e> {
             flag_similarity: vec![],
             reference: None,
             dismissive: text::dismissive_markers(&prep.segments.join(" ")),
+            ruled_out: None,
         };
         if alpha_words < min_words {
             caps.push(Cap {
@@ -647,10 +691,26 @@ impl<'e> Scorer<'e> {
         // A sentence that waves an idea away ("I'd deliberately avoid drift detection", "no
         // need to touch the model") sits close to that idea in embedding space; it states
         // a rejection, not the idea, so it earns nothing either.
+        // The closer the rejected idea is to a criterion, the more it costs (see
+        // `RuledOut`): the strongest such rejection is kept.
+        let mut ruled_out: Option<RuledOut> = None;
         for (i, seg) in prep.segments.iter().enumerate() {
             let own = !model_vecs.iter().any(|mv| cosine(&seg_vecs[i], mv) >= 0.8);
             if own && text::rejects_practice(seg) {
                 flagged[i] = true;
+                let closest = crit_vecs
+                    .iter()
+                    .zip(&exemplars)
+                    .enumerate()
+                    .map(|(ci, (cv, ex))| (sim(&seg_vecs[i], cv, *ex), ci))
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                if let Some((s, ci)) = closest {
+                    let strength = RuledOut::strength(s as f64);
+                    if strength > 0.0 && ruled_out.as_ref().is_none_or(|r| strength > r.strength) {
+                        ruled_out =
+                            Some(RuledOut { strength, idea: rubric.criteria[ci].idea.clone(), evidence: seg.clone() });
+                    }
+                }
             }
         }
         let mut capacity: Vec<usize> = prep
@@ -680,8 +740,11 @@ impl<'e> Scorer<'e> {
                 prep.segments[i].clone()
             }
         };
+        // A segment of a few words ("Build it.") states no idea on its own; it can count
+        // only together with its neighbour.
+        let terse: Vec<bool> = prep.segments.iter().map(|s| text::words(s).len() < MIN_EVIDENCE_WORDS).collect();
         for &(s, ci, i, pair) in &cands {
-            if flagged[i] || (pair && flagged[i + 1]) {
+            if flagged[i] || (pair && flagged[i + 1]) || (!pair && terse[i]) {
                 continue;
             }
             if best_any[ci].is_none() {
@@ -760,6 +823,7 @@ impl<'e> Scorer<'e> {
         let mut a = base(features, caps, relevance);
         a.red_flags = red_flags;
         a.flag_similarity = flag_similarity;
+        a.ruled_out = ruled_out;
         // Tone counts only in sentences of the candidate's own: one that restates the model
         // answer ("skip the cache warm-up for rollbacks") is not waving practice away.
         let own: Vec<&str> = prep

@@ -75,6 +75,7 @@ fn cal() -> Calibration {
         gain: 1.0,
         power: 1.0,
         dismissive_penalty: 0.0,
+        rejection_penalty: 0.0,
         reference: None,
     }
 }
@@ -219,4 +220,31 @@ fn an_acronym_term_counts_only_in_capitals_when_the_writer_uses_capitals() {
     // someone who types in lower case throughout still gets the term
     let lower = card("roll back with kubectl rollout undo, then chart the red metrics per model in grafana.");
     assert_eq!(lower.criteria[3].terms_found, ["RED"]);
+}
+
+#[test]
+fn ruling_out_an_idea_the_rubric_asks_for_costs_points() {
+    let c = Calibration { rejection_penalty: 12.0, ..cal() };
+    let mut enc = ToyEncoder;
+    let mut card = |answer: &str| Scorer::new(&mut enc, c.clone()).score(SCENARIO, None, &rubric(), answer).unwrap();
+    let base = "First I would roll back the deployment to the previous model version with kubectl rollout undo.";
+    let silent = card(base);
+    let rejecting = card(&format!("{base} There is no need for dynamic batching on the inference server here."));
+    let flag = rejecting.red_flags.iter().find(|f| f.statement.starts_with("Rules out")).expect("a ruled-out flag");
+    assert!(flag.statement.contains("batching"), "{}", flag.statement);
+    assert!(flag.evidence.contains("no need for dynamic batching"), "{}", flag.evidence);
+    assert!(rejecting.score < silent.score, "{} vs {}", rejecting.score, silent.score);
+    // rejecting something no criterion asks for costs nothing
+    let framing = card(&format!("{base} Honestly, no need for a long meeting about the weather forecast."));
+    assert!(framing.red_flags.iter().all(|f| !f.statement.starts_with("Rules out")), "{:?}", framing.red_flags);
+    // a condition weighs the idea instead of ruling it out
+    let weighed = card(&format!("{base} If traffic is tiny, there is no need for dynamic batching on the inference server."));
+    assert!(weighed.red_flags.iter().all(|f| !f.statement.starts_with("Rules out")), "{:?}", weighed.red_flags);
+}
+
+#[test]
+fn a_segment_of_a_few_words_is_not_evidence_on_its_own() {
+    let card = score("Roll back. Then I would look at the dashboards and talk to the team about what changed.");
+    let rollback = &card.criteria[0];
+    assert_ne!(rollback.evidence.as_deref(), Some("Roll back."), "{:?}", rollback.evidence);
 }

@@ -652,7 +652,6 @@ const REJECTING: &[&str] = &[
     "overkill",
     "don't need",
     "doesn't need",
-    "needs no",
     "not worth",
     "doesn't apply",
     "does not apply",
@@ -668,13 +667,43 @@ const REJECTING: &[&str] = &[
 
 /// Whether a sentence rejects an idea outright ("no need for a canary", "point-in-time
 /// joins don't apply here"), rather than stating one.
+///
+/// Not rejections: a condition ("if predictions are batch only, there's no need for an
+/// online store" weighs the idea); a need without an object, which describes a thing ("the
+/// stuff we don't need, like old checkpoints"); "apply" with an object ("Feast does not
+/// apply the TTL"); "unnecessary" before a noun ("remove unnecessary synchronisations").
 pub fn rejects_practice(segment: &str) -> bool {
     let lower = segment.to_lowercase().replace('’', "'");
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+    if words.iter().any(|w| matches!(*w, "if" | "unless"))
+        || lower.contains("as long as")
+        || lower.contains("only when")
+    {
+        return false;
+    }
     REJECTING.iter().any(|m| {
         lower.match_indices(m).any(|(at, _)| {
-            let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let negated = lower[..at].trim_end().ends_with("not") || lower[..at].trim_end().ends_with("isn't");
-            before_ok && !negated
+            let before = &lower[..at];
+            let rest = &lower[at + m.len()..];
+            let before_ok = before.chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after_ok = m.ends_with("icat") || rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let negated = before.trim_end().ends_with("not") || before.trim_end().ends_with("isn't");
+            let rest = rest.trim_start();
+            let next_word = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+            let relative = m.ends_with(" need")
+                && (rest.is_empty()
+                    || rest.starts_with([',', '.', ';', ':', ')'])
+                    || matches!(next_word, "like" | "anymore"));
+            let transitive = m.ends_with("apply")
+                && matches!(next_word, "the" | "a" | "an" | "any" | "its" | "their" | "our" | "this" | "that");
+            let attributive = *m == "unnecessary"
+                && !rest.is_empty()
+                && !rest.starts_with(|c: char| !c.is_alphanumeric())
+                && !matches!(
+                    next_word,
+                    "here" | "for" | "because" | "and" | "to" | "in" | "at" | "now" | "since" | "given"
+                );
+            before_ok && after_ok && !negated && !relative && !transitive && !attributive
         })
     })
 }
@@ -861,6 +890,15 @@ mod tests {
         assert!(!rejects_practice("Avoid random splits: split by time so the test set is in the future."));
         assert!(!rejects_practice("A canary is not overkill here: the blast radius is every customer."));
         assert!(!rejects_practice("Just roll back first, then debug."));
+        assert!(!rejects_practice("Then delete stuff we obviously don't need, like old checkpoints."));
+        assert!(!rejects_practice("Archive the datasets nobody needs and the ones we don't need anymore."));
+        assert!(rejects_practice("We don't need a feature store for this."));
+        assert!(rejects_practice("A canary is unnecessary here."));
+        // conditions, objects and nouns make these statements, not rejections
+        assert!(!rejects_practice("If predictions are batch only, there's no need for an online store."));
+        assert!(!rejects_practice("Feast's online read does not apply the feature view TTL."));
+        assert!(!rejects_practice("Use pinned memory and remove unnecessary synchronizations."));
+        assert!(!rejects_practice("With node groups at zero, CA needs node-template labels."));
     }
 
     #[test]
