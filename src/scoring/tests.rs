@@ -238,7 +238,8 @@ fn ruling_out_an_idea_the_rubric_asks_for_costs_points() {
     let framing = card(&format!("{base} Honestly, no need for a long meeting about the weather forecast."));
     assert!(framing.red_flags.iter().all(|f| !f.statement.starts_with("Rules out")), "{:?}", framing.red_flags);
     // a condition weighs the idea instead of ruling it out
-    let weighed = card(&format!("{base} If traffic is tiny, there is no need for dynamic batching on the inference server."));
+    let weighed =
+        card(&format!("{base} If traffic is tiny, there is no need for dynamic batching on the inference server."));
     assert!(weighed.red_flags.iter().all(|f| !f.statement.starts_with("Rules out")), "{:?}", weighed.red_flags);
 }
 

@@ -211,10 +211,6 @@ const REASONING_WORDS: &[&str] = &[
     "verify",
 ];
 
-/// Spoken fillers removed before scoring.
-const FILLERS: &[&str] = &["um", "umm", "uh", "uhh", "erm", "er", "hmm", "mm", "ah"];
-const FILLER_PHRASES: &[&str] = &["you know", "i mean", "kind of like", "sort of like"];
-
 pub fn is_function_word(w: &str) -> bool {
     FUNCTION_WORDS.contains(&w)
 }
@@ -272,67 +268,85 @@ pub fn truncate(answer: &str) -> (&str, bool) {
     (&answer[..cut], true)
 }
 
-/// Remove spoken fillers ("um", "uh", "you know", filler "like") and count them.
-pub fn strip_fillers(text: &str) -> (String, usize) {
-    let mut count = 0;
-    let mut s = text.to_string();
-    for p in FILLER_PHRASES {
-        let lower = s.to_lowercase();
-        let n = lower.matches(p).count();
-        if n > 0 {
-            count += n;
-            s = replace_ci(&s, p, "");
+/// Which filler, if any, each word of `words` is. Words keep their punctuation.
+pub fn filler_kinds(words: &[&str]) -> Vec<Option<&'static str>> {
+    let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase();
+    let cores: Vec<String> = words.iter().map(|w| core(w)).collect();
+    let ends_clause = |i: usize| words.get(i).is_none_or(|w| w.ends_with([',', '.', '?', '!', ';', ':']));
+    let starts_clause = |i: usize| i == 0 || ends_clause(i - 1);
+    let mut out: Vec<Option<&'static str>> = vec![None; words.len()];
+    for i in 0..words.len() {
+        if out[i].is_some() {
+            continue;
         }
-    }
-    let mut out = Vec::new();
-    let toks: Vec<&str> = s.split_whitespace().collect();
-    for (i, tok) in toks.iter().enumerate() {
-        let core: String = tok.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
-        let next_core: String = toks
-            .get(i + 1)
-            .map(|t| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase())
-            .unwrap_or_default();
-        let filler = FILLERS.contains(&core.as_str())
-            // "like," as a hedge, not as a verb or comparison ("like 5,000" stays)
-            || (core == "like" && tok.ends_with(',') && !next_core.chars().next().is_some_and(|c| c.is_ascii_digit()));
-        if filler {
-            count += 1;
-            // keep sentence punctuation the filler carried
-            if tok.ends_with(['.', '?', '!']) {
-                if let Some(last) = out.last_mut() {
-                    let l: &mut String = last;
-                    l.push('.');
-                }
+        let next = cores.get(i + 1).map(String::as_str).unwrap_or("");
+        out[i] = match cores[i].as_str() {
+            "um" | "umm" | "erm" | "er" | "uhm" => Some("um"),
+            "uh" | "uhh" | "ah" => Some("uh"),
+            "hmm" | "hm" | "mm" => Some("hmm"),
+            // "you know," as a tic; "you know that/how/the ..." is content
+            "you" if next == "know" && ends_clause(i + 1) => {
+                out[i + 1] = Some("you know");
+                Some("you know")
             }
-        } else {
-            out.push(tok.to_string());
-        }
+            "i" if next == "mean" && starts_clause(i) && ends_clause(i + 1) => {
+                out[i + 1] = Some("I mean");
+                Some("I mean")
+            }
+            // "like," as a hedge; "looks like", "like 5,000" and "I'd like to" are content
+            "like" => {
+                let hedge = words[i].ends_with(',') && !next.starts_with(|c: char| c.is_ascii_digit());
+                let after_filler = i > 0 && out[i - 1].is_some() && words[i - 1].ends_with(',');
+                (hedge || after_filler).then_some("like")
+            }
+            // "So, ..." opening a clause, or "so um"; "so that" and "and so on" are content
+            "so" => {
+                let opener = starts_clause(i) && words[i].ends_with(',');
+                let before_filler = matches!(next, "um" | "uh" | "umm" | "uhh" | "erm" | "er");
+                (opener || before_filler).then_some("so")
+            }
+            _ => None,
+        };
     }
-    (out.join(" ").replace(" ,", ",").replace(",,", ","), count)
+    out
 }
 
-fn replace_ci(s: &str, pat: &str, with: &str) -> String {
-    let lower = s.to_lowercase();
-    if lower.len() != s.len() {
-        return s.replace(pat, with);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while let Some(pos) = lower[i..].find(pat) {
-        let at = i + pos;
-        let before_ok = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphanumeric();
-        let end = at + pat.len();
-        let after_ok = end >= lower.len() || !lower.as_bytes()[end].is_ascii_alphanumeric();
-        out.push_str(&s[i..at]);
-        if before_ok && after_ok {
-            out.push_str(with);
-        } else {
-            out.push_str(&s[at..end]);
+/// Remove spoken fillers and count them (a two-word filler counts once). Line by line,
+/// so bullets and paragraphs stay where they were; a filler that ended a sentence hands
+/// its full stop to the word before, and a line that began with one is capitalised.
+pub fn strip_fillers(text: &str) -> (String, usize) {
+    let mut count = 0;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let kinds = filler_kinds(&words);
+        let mut out: Vec<String> = Vec::with_capacity(words.len());
+        for (i, (w, k)) in words.iter().zip(&kinds).enumerate() {
+            match k {
+                None => out.push((*w).to_string()),
+                Some(k) => {
+                    let continues = i > 0 && k.contains(' ') && kinds[i - 1] == Some(k);
+                    if !continues {
+                        count += 1;
+                    }
+                    if w.ends_with(['.', '?', '!']) {
+                        if let Some(last) = out.last_mut() {
+                            let trimmed = last.trim_end_matches([',', ';']).to_string();
+                            *last = format!("{trimmed}.");
+                        }
+                    }
+                }
+            }
         }
-        i = end;
+        let mut l = out.join(" ");
+        if kinds.first().is_some_and(Option::is_some) {
+            if let Some(c) = l.chars().next().filter(|c| c.is_lowercase()) {
+                l = c.to_uppercase().collect::<String>() + &l[c.len_utf8()..];
+            }
+        }
+        lines.push(l);
     }
-    out.push_str(&s[i..]);
-    out
+    (lines.join("\n"), count)
 }
 
 /// Split an answer into segments: lines, bullets and sentences; long run-on sentences
@@ -830,9 +844,18 @@ mod tests {
     fn fillers_are_removed_and_counted() {
         let (t, n) =
             strip_fillers("So, um, I'd check the, uh, logs, you know, and like, the metrics. I like 5 of them.");
-        assert_eq!(n, 4, "{t}");
-        assert!(!t.contains("um") && !t.contains("you know"));
-        assert!(t.contains("I like 5"));
+        assert_eq!(n, 5, "{t}");
+        assert_eq!(t, "I'd check the, logs, and the metrics. I like 5 of them.");
+        // content uses stay
+        let (t, n) = strip_fillers("You know the SLO, so I mean what I say.");
+        assert_eq!((t.as_str(), n), ("You know the SLO, so I mean what I say.", 0));
+    }
+
+    #[test]
+    fn stripping_fillers_keeps_bullets_on_their_lines() {
+        let (t, n) = strip_fillers("- um, roll back first\n- then profile the p99\n\nSo, uh, alert on it.");
+        assert_eq!((t.as_str(), n), ("- roll back first\n- then profile the p99\n\nAlert on it.", 3));
+        assert_eq!(segments(&t), ["roll back first", "then profile the p99", "Alert on it."]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! started, and 2 to 3 minutes for a scenario question.
 
 use super::{TimedWord, Transcript};
+use crate::scoring::text::filler_kinds;
 use serde::{Deserialize, Serialize};
 
 /// A comfortable pace for explaining technical work, in words per minute.
@@ -63,81 +64,10 @@ pub fn filler_list(fillers: &[(String, usize)]) -> String {
     fillers.iter().map(|(k, n)| format!("\"{k}\" ×{n}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Which filler, if any, each word of `words` is. Words keep their punctuation.
-pub fn classify(words: &[&str]) -> Vec<Option<&'static str>> {
-    let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'').to_lowercase();
-    let cores: Vec<String> = words.iter().map(|w| core(w)).collect();
-    let ends_clause = |i: usize| words.get(i).is_none_or(|w| w.ends_with([',', '.', '?', '!', ';', ':']));
-    let starts_clause = |i: usize| i == 0 || ends_clause(i - 1);
-    let mut out: Vec<Option<&'static str>> = vec![None; words.len()];
-    for i in 0..words.len() {
-        if out[i].is_some() {
-            continue;
-        }
-        let next = cores.get(i + 1).map(String::as_str).unwrap_or("");
-        out[i] = match cores[i].as_str() {
-            "um" | "umm" | "erm" | "er" | "uhm" => Some("um"),
-            "uh" | "uhh" | "ah" => Some("uh"),
-            "hmm" | "hm" | "mm" => Some("hmm"),
-            // "you know," as a tic; "you know that/how/the ..." is content
-            "you" if next == "know" && ends_clause(i + 1) => {
-                out[i + 1] = Some("you know");
-                Some("you know")
-            }
-            "i" if next == "mean" && starts_clause(i) && ends_clause(i + 1) => {
-                out[i + 1] = Some("I mean");
-                Some("I mean")
-            }
-            // "like," as a hedge; "looks like", "like 5,000" and "I'd like to" are content
-            "like" => {
-                let hedge = words[i].ends_with(',') && !next.starts_with(|c: char| c.is_ascii_digit());
-                let after_filler = i > 0 && out[i - 1].is_some() && words[i - 1].ends_with(',');
-                (hedge || after_filler).then_some("like")
-            }
-            // "So, ..." opening a clause, or "so um"; "so that" and "and so on" are content
-            "so" => {
-                let opener = starts_clause(i) && words[i].ends_with(',');
-                let before_filler = matches!(next, "um" | "uh" | "umm" | "uhh" | "erm" | "er");
-                (opener || before_filler).then_some("so")
-            }
-            _ => None,
-        };
-    }
-    out
-}
-
-/// Remove fillers from `text`, keeping everything else as it was said.
-pub fn clean(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let kinds = classify(&words);
-    let mut out: Vec<String> = Vec::with_capacity(words.len());
-    for (w, k) in words.iter().zip(kinds) {
-        match k {
-            None => out.push((*w).to_string()),
-            // a filler that ended a sentence hands its full stop to the word before
-            Some(_) if w.ends_with(['.', '?', '!']) => {
-                if let Some(last) = out.last_mut() {
-                    let trimmed = last.trim_end_matches([',', ';']).to_string();
-                    *last = format!("{trimmed}.");
-                }
-            }
-            Some(_) => {}
-        }
-    }
-    let mut s = out.join(" ");
-    // capitalise sentence starts that followed a removed opener ("So, we ..." -> "We ...")
-    if let Some(c) = s.chars().next() {
-        if c.is_lowercase() {
-            s = c.to_uppercase().collect::<String>() + &s[c.len_utf8()..];
-        }
-    }
-    s
-}
-
 /// Measure a timed transcript.
 pub fn measure(t: &Transcript) -> Delivery {
     let texts: Vec<&str> = t.words.iter().map(|w| w.text.as_str()).collect();
-    let kinds = classify(&texts);
+    let kinds = filler_kinds(&texts);
     let mut fillers: Vec<(String, usize)> = Vec::new();
     for k in kinds.iter().flatten() {
         // "you know" and "I mean" mark both their words; count the phrase once
@@ -237,7 +167,7 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<Option<&'static str>> {
-        classify(&text.split_whitespace().collect::<Vec<_>>())
+        filler_kinds(&text.split_whitespace().collect::<Vec<_>>())
     }
 
     #[test]
@@ -271,11 +201,11 @@ mod tests {
     }
 
     #[test]
-    fn clean_removes_fillers_and_keeps_sentences() {
-        assert_eq!(
-            clean("So, um, we register the model, uh. Then, like, we promote it, you know."),
-            "We register the model. Then, we promote it."
+    fn cleaning_removes_fillers_and_keeps_sentences() {
+        let (clean, n) = crate::scoring::text::strip_fillers(
+            "So, um, we register the model, uh. Then, like, we promote it, you know.",
         );
+        assert_eq!((clean.as_str(), n), ("We register the model. Then, we promote it.", 5));
     }
 
     fn timed(words: &[(&str, f64, f64)], duration: f64) -> Transcript {

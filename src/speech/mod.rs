@@ -52,7 +52,7 @@ pub struct Spoken {
 impl Spoken {
     pub fn from_transcript(transcript: Transcript) -> Spoken {
         let delivery = delivery::measure(&transcript);
-        let answer = delivery::clean(&transcript.text);
+        let answer = crate::scoring::text::strip_fillers(&transcript.text).0;
         Spoken { transcript, delivery, answer }
     }
 }
