@@ -1,7 +1,8 @@
 //! Fitting a [`Calibration`] to graded rows: a grid search over the coverage curve
-//! (similarity threshold, slope, term weight), and for each point a least-squares line
-//! from weighted coverage to the human grade. The point with the lowest squared error of
-//! the final scores (after caps and penalties), over-scores weighted double, wins.
+//! (similarity threshold, slope, term weight) and the penalties, each candidate with a
+//! least-squares line from weighted coverage to the human grade. The candidate whose
+//! final scores (after caps and penalties) have the lowest squared error on questions
+//! left out of its line, over-scores weighted double, wins.
 
 use super::Row;
 use crate::scoring::{Analysis, Calibration};
@@ -62,14 +63,37 @@ fn line(wc: &[f64], human: &[f64]) -> (f64, f64) {
     (my - gain * mx, gain)
 }
 
+/// The penalties tried for each coverage curve: (tone, ruling out).
+fn penalty_grid() -> impl Iterator<Item = (f64, f64)> {
+    [0.0, 2.0, 4.0, 6.0, 8.0].into_iter().flat_map(|d| [0.0, 4.0, 8.0, 12.0].map(move |r| (d, r)))
+}
+
+/// Fit a calibration. Each candidate coverage curve and penalty pair is judged by how
+/// well it scores questions it was not fitted on: for every question, the line from
+/// coverage to grade is fitted on the other questions and the loss taken on this one.
+/// Judged in sample, many candidates fit these 90 answers about equally well, and which
+/// one wins moved with a single answer's score, taking held-out answers with it. With
+/// fewer than three questions, candidates are judged in sample. The chosen candidate's
+/// line is then fitted on all rows.
 pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
     let human: Vec<f64> = rows.iter().map(Row::human).collect();
+    let mut keys: Vec<String> = rows.iter().map(Row::group_key).collect();
+    keys.sort();
+    keys.dedup();
+    let group_of: Vec<usize> =
+        rows.iter().map(|r| keys.binary_search(&r.group_key()).expect("every key was collected")).collect();
+    let held_out = keys.len() >= 3;
     let uncapped: Vec<usize> = (0..rows.len()).filter(|&i| analyses[i].caps.is_empty()).collect();
+    let line_without = |wc: &[f64], group: Option<usize>| {
+        let (xs, ys): (Vec<f64>, Vec<f64>) =
+            uncapped.iter().filter(|&&i| Some(group_of[i]) != group).map(|&i| (wc[i], human[i])).unzip();
+        line(&xs, &ys)
+    };
     let mut best: Option<(f64, Calibration)> = None;
     for ti in 0..=16 {
         let threshold = 0.25 + 0.025 * ti as f64;
         for slope in [2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 16.0] {
-            for (term_weight, power) in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0].into_iter().map(|t| (t, 1.0)) {
+            for term_weight in [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0] {
                 let mut cal = Calibration {
                     version: 1,
                     fitted_on: label.to_string(),
@@ -78,26 +102,26 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
                     term_weight,
                     intercept: 0.0,
                     gain: 1.0,
-                    power,
+                    power: 1.0,
                     dismissive_penalty: 0.0,
                     rejection_penalty: 0.0,
                     reference: None,
                 };
-                let wc: Vec<f64> = analyses.iter().map(|a| weighted_coverage(a, &cal).powf(power)).collect();
-                let (xs, ys): (Vec<f64>, Vec<f64>) = uncapped.iter().map(|&i| (wc[i], human[i])).unzip();
-                let (intercept, gain) = line(&xs, &ys);
-                cal.intercept = intercept;
-                cal.gain = gain;
-                for (dismissive_penalty, rejection_penalty) in
-                    [0.0, 2.0, 4.0, 6.0, 8.0].into_iter().flat_map(|d| [0.0, 4.0, 8.0, 12.0].map(|r| (d, r)))
-                {
+                let wc: Vec<f64> = analyses.iter().map(|a| weighted_coverage(a, &cal)).collect();
+                // (intercept, gain) for each question's rows: fitted without them, or on all
+                let lines: Vec<(f64, f64)> = if held_out {
+                    (0..keys.len()).map(|g| line_without(&wc, Some(g))).collect()
+                } else {
+                    vec![line_without(&wc, None); keys.len()]
+                };
+                for (dismissive_penalty, rejection_penalty) in penalty_grid() {
                     cal.dismissive_penalty = dismissive_penalty;
                     cal.rejection_penalty = rejection_penalty;
-                    let sse: f64 = analyses
-                        .iter()
-                        .zip(&wc)
-                        .zip(&human)
-                        .map(|((a, w), h)| loss(final_score(a, &cal, *w) - h))
+                    let sse: f64 = (0..rows.len())
+                        .map(|i| {
+                            (cal.intercept, cal.gain) = lines[group_of[i]];
+                            loss(final_score(&analyses[i], &cal, wc[i]) - human[i])
+                        })
                         .sum();
                     if best.as_ref().is_none_or(|(b, _)| sse < *b) {
                         best = Some((sse, cal.clone()));
@@ -106,7 +130,10 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
             }
         }
     }
-    best.map(|(_, c)| c).unwrap_or_default()
+    let Some((_, mut cal)) = best else { return Calibration::default() };
+    let wc: Vec<f64> = analyses.iter().map(|a| weighted_coverage(a, &cal)).collect();
+    (cal.intercept, cal.gain) = line_without(&wc, None);
+    cal
 }
 
 #[cfg(test)]

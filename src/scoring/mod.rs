@@ -624,6 +624,8 @@ impl<'e> Scorer<'e> {
         let model_stems: Vec<Vec<String>> = model_segs.iter().map(|m| text::deep_stems(m)).collect();
         let seg_deep_stems: Vec<Vec<String>> = prep.segments.iter().map(|s| text::deep_stems(s)).collect();
         let seg_negated: Vec<bool> = prep.segments.iter().map(|s| text::asserts_negation(s)).collect();
+        // "On older versions use X" notes the past; it does not recommend X.
+        let seg_old: Vec<bool> = prep.segments.iter().map(|s| text::about_old_versions(s)).collect();
         for (f, fv) in rubric.red_flags.iter().zip(flag_vecs) {
             let mut hit: Option<(f32, usize)> = None;
             let mut best = (0f32, false);
@@ -635,7 +637,7 @@ impl<'e> Scorer<'e> {
                 f.terms.iter().flat_map(|g| g.aliases.iter().map(|a| text::deep_stems(a))).collect();
             let says_flag = |stems: &[String]| alias_stems.iter().any(|a| text::contains_phrase_loose(stems, a, 1));
             for (i, sv) in seg_vecs.iter().enumerate() {
-                if seg_negated[i] != flag_negated {
+                if seg_negated[i] != flag_negated || seg_old[i] {
                     continue;
                 }
                 let term_hit = says_flag(&seg_deep_stems[i]);

@@ -722,6 +722,20 @@ pub fn rejects_practice(segment: &str) -> bool {
     })
 }
 
+/// Whether a sentence confines what it says to older or legacy versions ("on older
+/// versions use transition_model_version_stage"): a note on the past, not advice.
+pub fn about_old_versions(segment: &str) -> bool {
+    let lower = segment.to_lowercase();
+    let lower = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let opens = |p: &str| lower.starts_with(p);
+    ["on ", "in ", "for ", "with "].iter().any(|prep| {
+        ["older", "earlier", "legacy", "versions before", "releases before"]
+            .iter()
+            .any(|w| opens(&format!("{prep}{w}")))
+    }) || opens("before version")
+        || opens("prior to version")
+}
+
 /// The dismissive phrases used in `text`, one entry per use ("not just" does not count).
 pub fn dismissive_markers(text: &str) -> Vec<String> {
     let lower = text.to_lowercase().replace('’', "'");
@@ -922,6 +936,14 @@ mod tests {
         assert!(!rejects_practice("Feast's online read does not apply the feature view TTL."));
         assert!(!rejects_practice("Use pinned memory and remove unnecessary synchronizations."));
         assert!(!rejects_practice("With node groups at zero, CA needs node-template labels."));
+    }
+
+    #[test]
+    fn notes_on_old_versions_are_recognised() {
+        assert!(about_old_versions("On older versions use transition_model_version_stage(..., \"Staging\")."));
+        assert!(about_old_versions("in legacy clusters, set the flag by hand"));
+        assert!(!about_old_versions("Use transition_model_version_stage to move it to Staging."));
+        assert!(!about_old_versions("Older versions of the model stay in the registry."));
     }
 
     #[test]
