@@ -261,7 +261,10 @@ impl RuledOut {
     pub fn flag(&self, cal: &Calibration) -> Option<RedFlagHit> {
         let penalty = (cal.rejection_penalty * self.strength).round();
         (penalty >= 1.0).then(|| RedFlagHit {
-            statement: format!("Rules out an idea the question calls for ({}) instead of weighing it", self.idea),
+            statement: format!(
+                "Rules out what the question calls for instead of weighing it (nearest criterion: {})",
+                self.idea
+            ),
             penalty,
             evidence: self.evidence.clone(),
         })
