@@ -4,6 +4,7 @@ mod util;
 
 mod bank;
 mod browse;
+mod eval;
 mod llm;
 mod repl;
 mod report;
