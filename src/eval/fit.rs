@@ -14,15 +14,18 @@ fn weighted_coverage(a: &Analysis, cal: &Calibration) -> f64 {
         / total
 }
 
-/// The final score from weighted coverage: the line, then penalties and caps.
-fn final_score(a: &Analysis, cal: &Calibration, wc_pow: f64) -> f64 {
+/// The points an answer loses to red flags, ruling out a criterion's idea, and tone.
+fn penalties(a: &Analysis, cal: &Calibration) -> f64 {
     let tone = cal.dismissive(a.dismissive.len(), a.words);
     let tone = if tone >= 1.0 { tone.round() } else { 0.0 };
-    let mut s = (cal.intercept + cal.gain * 100.0 * wc_pow).clamp(0.0, 100.0)
-        - a.red_flags.iter().map(|f| f.penalty).sum::<f64>()
-        - a.ruled_out.as_ref().and_then(|r| r.flag(cal)).map_or(0.0, |f| f.penalty)
-        - tone;
-    s = s.max(0.0);
+    a.red_flags.iter().map(|f| f.penalty).sum::<f64>()
+        + a.ruled_out.as_ref().and_then(|r| r.flag(cal)).map_or(0.0, |f| f.penalty)
+        + tone
+}
+
+/// The final score from weighted coverage: the line, then penalties and caps.
+fn final_score(a: &Analysis, cal: &Calibration, wc: f64, penalty: f64) -> f64 {
+    let mut s = ((cal.intercept + cal.gain * 100.0 * wc).clamp(0.0, 100.0) - penalty).max(0.0);
     for c in &a.caps {
         s = s.min(c.max_score);
     }
@@ -89,6 +92,13 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
             uncapped.iter().filter(|&&i| Some(group_of[i]) != group).map(|&i| (wc[i], human[i])).unzip();
         line(&xs, &ys)
     };
+    // Penalties depend on the penalty pair only, not on the coverage curve.
+    let penalty_pairs: Vec<((f64, f64), Vec<f64>)> = penalty_grid()
+        .map(|(dismissive_penalty, rejection_penalty)| {
+            let cal = Calibration { dismissive_penalty, rejection_penalty, ..Calibration::default() };
+            ((dismissive_penalty, rejection_penalty), analyses.iter().map(|a| penalties(a, &cal)).collect())
+        })
+        .collect();
     let mut best: Option<(f64, Calibration)> = None;
     for ti in 0..=16 {
         let threshold = 0.25 + 0.025 * ti as f64;
@@ -114,13 +124,13 @@ pub fn fit(rows: &[Row], analyses: &[Analysis], label: &str) -> Calibration {
                 } else {
                     vec![line_without(&wc, None); keys.len()]
                 };
-                for (dismissive_penalty, rejection_penalty) in penalty_grid() {
-                    cal.dismissive_penalty = dismissive_penalty;
-                    cal.rejection_penalty = rejection_penalty;
+                for ((dismissive_penalty, rejection_penalty), pen) in &penalty_pairs {
+                    cal.dismissive_penalty = *dismissive_penalty;
+                    cal.rejection_penalty = *rejection_penalty;
                     let sse: f64 = (0..rows.len())
                         .map(|i| {
                             (cal.intercept, cal.gain) = lines[group_of[i]];
-                            loss(final_score(&analyses[i], &cal, wc[i]) - human[i])
+                            loss(final_score(&analyses[i], &cal, wc[i], pen[i]) - human[i])
                         })
                         .sum();
                     if best.as_ref().is_none_or(|(b, _)| sse < *b) {

@@ -624,6 +624,9 @@ impl<'e> Scorer<'e> {
         let mut red_flags = Vec::new();
         let mut flagged = vec![false; prep.segments.len()];
         let mut flag_similarity = Vec::new();
+        // Sentences that restate the model answer: never a rejection or a dismissive tone.
+        let restates_model: Vec<bool> =
+            seg_vecs.iter().map(|sv| model_vecs.iter().any(|mv| cosine(sv, mv) >= 0.8)).collect();
         let model_stems: Vec<Vec<String>> = model_segs.iter().map(|m| text::deep_stems(m)).collect();
         let seg_deep_stems: Vec<Vec<String>> = prep.segments.iter().map(|s| text::deep_stems(s)).collect();
         let seg_negated: Vec<bool> = prep.segments.iter().map(|s| text::asserts_negation(s)).collect();
@@ -700,8 +703,7 @@ impl<'e> Scorer<'e> {
         // `RuledOut`): the strongest such rejection is kept.
         let mut ruled_out: Option<RuledOut> = None;
         for (i, seg) in prep.segments.iter().enumerate() {
-            let own = !model_vecs.iter().any(|mv| cosine(&seg_vecs[i], mv) >= 0.8);
-            if own && text::rejects_practice(seg) {
+            if !restates_model[i] && text::rejects_practice(seg) {
                 flagged[i] = true;
                 let closest = crit_vecs
                     .iter()
@@ -834,8 +836,8 @@ impl<'e> Scorer<'e> {
         let own: Vec<&str> = prep
             .segments
             .iter()
-            .zip(&seg_vecs)
-            .filter(|(_, sv)| !model_vecs.iter().any(|mv| cosine(sv, mv) >= 0.8))
+            .zip(&restates_model)
+            .filter(|(_, &restates)| !restates)
             .map(|(s, _)| s.as_str())
             .collect();
         a.dismissive = text::dismissive_markers(&own.join(" "));

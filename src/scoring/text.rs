@@ -311,6 +311,22 @@ pub fn filler_kinds(words: &[&str]) -> Vec<Option<&'static str>> {
     out
 }
 
+/// Each filler used, once per use: a two-word filler ("you know") marks both its words.
+pub fn filler_uses(kinds: &[Option<&'static str>]) -> Vec<&'static str> {
+    let mut uses = Vec::new();
+    let mut i = 0;
+    while i < kinds.len() {
+        if let Some(k) = kinds[i] {
+            uses.push(k);
+            if k.contains(' ') {
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    uses
+}
+
 /// Remove spoken fillers and count them (a two-word filler counts once). Line by line,
 /// so bullets and paragraphs stay where they were; a filler that ended a sentence hands
 /// its full stop to the word before, and a line that began with one is capitalised.
@@ -320,21 +336,15 @@ pub fn strip_fillers(text: &str) -> (String, usize) {
     for line in text.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
         let kinds = filler_kinds(&words);
+        count += filler_uses(&kinds).len();
         let mut out: Vec<String> = Vec::with_capacity(words.len());
-        for (i, (w, k)) in words.iter().zip(&kinds).enumerate() {
-            match k {
-                None => out.push((*w).to_string()),
-                Some(k) => {
-                    let continues = i > 0 && k.contains(' ') && kinds[i - 1] == Some(k);
-                    if !continues {
-                        count += 1;
-                    }
-                    if w.ends_with(['.', '?', '!']) {
-                        if let Some(last) = out.last_mut() {
-                            let trimmed = last.trim_end_matches([',', ';']).to_string();
-                            *last = format!("{trimmed}.");
-                        }
-                    }
+        for (w, k) in words.iter().zip(&kinds) {
+            if k.is_none() {
+                out.push((*w).to_string());
+            } else if w.ends_with(['.', '?', '!']) {
+                if let Some(last) = out.last_mut() {
+                    let trimmed = last.trim_end_matches([',', ';']).to_string();
+                    *last = format!("{trimmed}.");
                 }
             }
         }
@@ -697,11 +707,8 @@ pub fn rejects_practice(segment: &str) -> bool {
     }
     REJECTING.iter().any(|m| {
         lower.match_indices(m).any(|(at, _)| {
-            let before = &lower[..at];
             let rest = &lower[at + m.len()..];
-            let before_ok = before.chars().next_back().is_none_or(|c| !c.is_alphanumeric());
             let after_ok = m.ends_with("icat") || rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
-            let negated = before.trim_end().ends_with("not") || before.trim_end().ends_with("isn't");
             let rest = rest.trim_start();
             let next_word = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
             let relative = m.ends_with(" need")
@@ -717,7 +724,7 @@ pub fn rejects_practice(segment: &str) -> bool {
                     next_word,
                     "here" | "for" | "because" | "and" | "to" | "in" | "at" | "now" | "since" | "given"
                 );
-            before_ok && after_ok && !negated && !relative && !transitive && !attributive
+            after_ok && marker_stands(&lower, at) && !relative && !transitive && !attributive
         })
     })
 }
@@ -736,6 +743,15 @@ pub fn about_old_versions(segment: &str) -> bool {
         || opens("prior to version")
 }
 
+/// Whether a marker found at byte `at` of lower-cased `lower` starts a word and is not
+/// negated ("not just", "isn't overkill").
+fn marker_stands(lower: &str, at: usize) -> bool {
+    let before = &lower[..at];
+    let starts_word = before.chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+    let negated = before.trim_end().ends_with("not") || before.trim_end().ends_with("isn't");
+    starts_word && !negated
+}
+
 /// The dismissive phrases used in `text`, one entry per use ("not just" does not count).
 pub fn dismissive_markers(text: &str) -> Vec<String> {
     let lower = text.to_lowercase().replace('’', "'");
@@ -745,7 +761,6 @@ pub fn dismissive_markers(text: &str) -> Vec<String> {
         while let Some(pos) = lower[start..].find(m) {
             let at = start + pos;
             let end = at + m.len();
-            let before_ok = lower[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
             // stems like "overcomplicat" and "skip" may continue ("skipping"); whole words otherwise
             let rest = &lower[end..];
             let word_end = |r: &str| r.chars().next().is_none_or(|c| !c.is_alphanumeric());
@@ -755,8 +770,7 @@ pub fn dismissive_markers(text: &str) -> Vec<String> {
                         .iter()
                         .any(|suf| rest.starts_with(suf) && word_end(&rest[suf.len()..])))
                 || (*m != "skip" && word_end(rest));
-            let negated = lower[..at].trim_end().ends_with("not") || lower[..at].trim_end().ends_with("isn't");
-            if before_ok && after_ok && !negated {
+            if after_ok && marker_stands(&lower, at) {
                 found.push(m.to_string());
             }
             start = end;

@@ -5,7 +5,7 @@
 //! started, and 2 to 3 minutes for a scenario question.
 
 use super::{TimedWord, Transcript};
-use crate::scoring::text::filler_kinds;
+use crate::scoring::text::{filler_kinds, filler_uses};
 use serde::{Deserialize, Serialize};
 
 /// A comfortable pace for explaining technical work, in words per minute.
@@ -69,19 +69,12 @@ pub fn measure(t: &Transcript) -> Delivery {
     let texts: Vec<&str> = t.words.iter().map(|w| w.text.as_str()).collect();
     let kinds = filler_kinds(&texts);
     let mut fillers: Vec<(String, usize)> = Vec::new();
-    for k in kinds.iter().flatten() {
-        // "you know" and "I mean" mark both their words; count the phrase once
+    for k in filler_uses(&kinds) {
         match fillers.iter_mut().find(|(name, _)| name == k) {
             Some((_, n)) => *n += 1,
             None => fillers.push((k.to_string(), 1)),
         }
     }
-    for (name, n) in &mut fillers {
-        if name.contains(' ') {
-            *n /= 2;
-        }
-    }
-    fillers.retain(|(_, n)| *n > 0);
     fillers.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let words = kinds.iter().filter(|k| k.is_none()).count();
     let speaking_secs = match (t.words.first(), t.words.last()) {
